@@ -1,0 +1,62 @@
+"""Diagnostics are values: every stage returns them, the command line prints them together."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceRef:
+    """A place in a source file, as an editor would jump to it."""
+
+    path: str
+    """File path as shown to the author (relative to the working directory when possible)."""
+    line: int = 0
+    """1-based line number; 0 when the problem concerns the whole file."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in the content, templates or output."""
+
+    severity: Severity
+    code: str
+    """Short stable identifier, e.g. `missing-field`; tests and authors can search for it."""
+    message: str
+    where: SourceRef
+    hint: str = ""
+    """How to fix it, in one sentence."""
+
+    def format(self) -> str:
+        text = f"{self.where}: {self.severity}[{self.code}]: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+def error(code: str, message: str, where: SourceRef, hint: str = "") -> Diagnostic:
+    return Diagnostic("error", code, message, where, hint)
+
+
+def warning(code: str, message: str, where: SourceRef, hint: str = "") -> Diagnostic:
+    return Diagnostic("warning", code, message, where, hint)
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (d.where.path, d.where.line, d.severity, d.code, d.message)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return a ` Did you mean 'x'?`-style suggestion, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,74 @@
+"""Find the content files and say what each one is, from its place in the tree alone."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FOLDERS = {"articles": ".md", "letters": ".md", "pages": ".md", "tips": ".yaml"}
+"""Content folder inside a language folder -> the file extension it holds."""
+ROOT_FILES = {"site.yaml", "urls.lock"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A content file and what it is by its place."""
+
+    path: Path
+    display: str
+    """Path as printed in messages: relative to the working directory when inside it."""
+    lang: str = ""
+    folder: str = ""
+    """'articles', 'letters', 'pages', 'tips', 'strings' or 'site'."""
+
+
+@dataclass(frozen=True)
+class ContentTree:
+    root: Path
+    site_yaml: SourceFile
+    files: tuple[SourceFile, ...] = ()
+    """Language files, sorted by path."""
+    stray: tuple[SourceFile, ...] = field(default=())
+    """Files that are not part of any known content type (reported, never silently dropped)."""
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def discover(root: Path) -> ContentTree:
+    """List every content file under `root`, sorted, classified by folder."""
+    files: list[SourceFile] = []
+    stray: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        parts = here.relative_to(root).parts
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            path = here / name
+            source = SourceFile(path, display_path(path))
+            kind = _classify(parts, name)
+            if kind is None:
+                stray.append(source)
+            elif kind[1] != "site" and kind[1] != "lock":
+                files.append(SourceFile(path, source.display, *kind))
+    site = root / "site.yaml"
+    return ContentTree(root, SourceFile(site, display_path(site), "", "site"),
+                       tuple(files), tuple(stray))
+
+
+def _classify(parts: tuple[str, ...], name: str) -> tuple[str, str] | None:
+    if not parts:
+        return ("", "site" if name == "site.yaml" else "lock") if name in ROOT_FILES else None
+    lang = parts[0]
+    if len(parts) == 1:
+        return (lang, "strings") if name == "strings.yaml" else None
+    if len(parts) == 2 and parts[1] in FOLDERS and name.endswith(FOLDERS[parts[1]]):
+        return lang, parts[1]
+    return None

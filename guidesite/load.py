@@ -1,0 +1,508 @@
+"""Read every content file into the model, collecting every problem instead of stopping."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import schema
+from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
+from .discover import ContentTree, SourceFile
+from .letters import FIELD_NAME, parse_body, parse_line, slots_in
+from .model import (
+    SECTIONS,
+    Article,
+    Item,
+    Language,
+    Letter,
+    LetterField,
+    Page,
+    Site,
+    SiteConfig,
+    Strings,
+    Tip,
+    TipTopic,
+)
+from .schema import Field
+from .slug import SLUG, slugify
+from .yamldoc import Mapping, YamlError, parse
+
+MAX_FILE_BYTES = 2_000_000
+"""Content files are short texts; anything larger is a mistake and must not stall the build."""
+
+SITE_SCHEMA: schema.Schema = {
+    "base_url": Field("text", required=True),
+    "default_language": Field("text", required=True),
+    "organisation": Field("text"),
+    "author": Field("text"),
+    "review_after_days": Field("int"),
+    "allow_html": Field("bool"),
+    "languages": Field("records", required=True, records={
+        "code": Field("text", required=True),
+        "name": Field("text", required=True),
+        "title": Field("text", required=True),
+        "tagline": Field("text"),
+        "dir": Field("text"),
+        "sections": Field("record", required=True, records={
+            name: Field("text", required=True) for name in SECTIONS}),
+    }),
+}
+_COMMON = {
+    "title": Field("text", required=True),
+    "summary": Field("text", required=True),
+    "key": Field("text"),
+    "aliases": Field("texts"),
+    "draft": Field("bool"),
+    "updated": Field("date"),
+    "translated_from": Field("text"),
+}
+ARTICLE_SCHEMA: schema.Schema = _COMMON | {
+    "date": Field("date", required=True),
+    "author": Field("text"),
+    "author_role": Field("text"),
+    "tags": Field("texts"),
+    "reviewed": Field("date"),
+}
+PAGE_SCHEMA: schema.Schema = _COMMON | {"date": Field("date")}
+LETTER_SCHEMA: schema.Schema = _COMMON | {
+    "date": Field("date", required=True),
+    "channel": Field("text", required=True),
+    "subject": Field("text", required=True),
+    "guide": Field("text", required=True),
+    "fields": Field("records", required=True, records={
+        "name": Field("text", required=True),
+        "label": Field("text"),
+        "hint": Field("text"),
+        "example": Field("text"),
+        "required": Field("bool"),
+        "multiline": Field("bool"),
+    }),
+}
+TIPS_SCHEMA: schema.Schema = {
+    "title": Field("text", required=True),
+    "summary": Field("text"),
+    "key": Field("text"),
+    "intro": Field("text", required=True),
+    "aliases": Field("texts"),
+    "draft": Field("bool"),
+    "date": Field("date"),
+    "updated": Field("date"),
+    "translated_from": Field("text"),
+    "tips": Field("records", required=True, records={
+        "id": Field("text", required=True),
+        "title": Field("text", required=True),
+        "body": Field("text", required=True),
+        "related": Field("texts"),
+    }),
+}
+CHANNELS = ("email", "post")
+
+_ALIAS = re.compile(r"^/?(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*/)*[a-z0-9]+(?:[-_.][a-z0-9]+)*/?$")
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def load(tree: ContentTree) -> tuple[Site | None, list[Diagnostic]]:
+    """Load site.yaml, strings and all items; `None` when the site settings are unusable."""
+    problems: list[Diagnostic] = []
+    config = _load_config(tree.site_yaml, problems)
+    if config is None:
+        return None, problems
+    codes = [lang.code for lang in config.languages]
+    for stray in tree.stray:
+        problems.append(warning("ignored-file", "this file is not part of the site and is ignored",
+                                SourceRef(stray.display), _stray_hint(stray, tree.root)))
+    strings: dict[str, Strings] = {}
+    items: list[Item] = []
+    for source in tree.files:
+        if source.lang not in codes:
+            problems.append(warning(
+                "unknown-language", f"folder '{source.lang}' is not a language in site.yaml",
+                SourceRef(source.display), f"add '{source.lang}' to 'languages' in site.yaml "
+                "or move the file into " + " or ".join(f"'{c}/'" for c in codes)))
+        elif source.folder == "strings":
+            loaded = _load_strings(source, problems)
+            if loaded:
+                strings[source.lang] = loaded
+        elif source.folder in LOADERS:
+            item = LOADERS[source.folder](source, config, problems)
+            if item is not None:
+                items.append(item)
+    for code in codes:
+        if code not in strings and not any(
+                s.lang == code and s.folder == "strings" for s in tree.files):
+            problems.append(error("missing-file", f"language '{code}' has no strings.yaml",
+                                  SourceRef(str(Path(tree.site_yaml.display).parent / code /
+                                                "strings.yaml")),
+                                  "copy the default language's strings.yaml and translate it"))
+    _check_strings_match(strings, config.default_language, problems)
+    items.sort(key=lambda i: (i.lang, i.kind, i.slug, i.source.path))
+    return Site(config, strings, tuple(items)), problems
+
+
+def _stray_hint(stray: SourceFile, root: Path) -> str:
+    parts = stray.path.relative_to(root).parts
+    if len(parts) == 3 and parts[1] == "tips":
+        return "tips files end in .yaml"
+    if len(parts) == 3 and parts[1] in ("articles", "letters", "pages"):
+        return f"{parts[1]} are Markdown files ending in .md"
+    return ("content goes in <lang>/articles, <lang>/letters, <lang>/pages (.md) "
+            "or <lang>/tips (.yaml)")
+
+
+def read_text(source: SourceFile, problems: list[Diagnostic]) -> str | None:
+    """The file's text with a BOM removed and line ends normalised, or None after an error."""
+    where = SourceRef(source.display)
+    try:
+        if source.path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(error("file-too-large",
+                                  f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+                                  where, "split it into several items"))
+            return None
+        data = source.path.read_bytes()
+    except OSError as exc:
+        problems.append(error("unreadable-file", f"cannot read file: {exc.strerror}", where,
+                              "check that the file exists and is readable"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(error("not-utf8", "file is not valid UTF-8 text",
+                              SourceRef(source.display, line),
+                              "save the file as UTF-8 in your editor"))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split `---` front matter from the body: (yaml, body, file line of the body's start)."""
+    if not text.startswith("---\n") and text.rstrip() != "---":
+        return None
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        return None
+    front = text[4:4 + end.start()]
+    body = text[4 + end.end():].removeprefix("\n")
+    return front, body, front.count("\n") + 3
+
+
+def _parse_yaml(text: str, first_line: int, source: SourceFile,
+                problems: list[Diagnostic]) -> object:
+    try:
+        return parse(text, first_line)
+    except YamlError as exc:
+        problems.append(error("bad-yaml", exc.message, SourceRef(source.display, exc.line),
+                              exc.hint))
+        return None
+
+
+def _load_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig | None:
+    text = read_text(source, problems)
+    if text is None:
+        return None
+    data = _parse_yaml(text, 1, source, problems)
+    if data is None and not problems:
+        problems.append(error("missing-field", "site.yaml is empty", SourceRef(source.display),
+                              "set base_url, default_language and languages"))
+    if data is None:
+        return None
+    values, found = schema.check(data, SITE_SCHEMA, SourceRef(source.display, 1), "site.yaml")
+    problems.extend(found)
+    if found:
+        return None
+    languages = []
+    for record in values["languages"]:
+        at = SourceRef(source.display, record.line)
+        code = record["code"].strip()
+        if not _LANG.match(code):
+            problems.append(error("bad-language", f"'{code}' is not a language code", at,
+                                  "use a lowercase code such as 'sv' or 'en'"))
+        sections = record["sections"]
+        for name, slug in sections.items():
+            if not SLUG.match(slug):
+                problems.append(error(
+                    "bad-slug", f"section slug '{slug}' is not a lowercase ASCII slug",
+                    SourceRef(source.display, sections.line_of(name)),
+                    f"use letters a-z, digits and hyphens, e.g. '{slugify(slug) or name}'"))
+        direction = record.get("dir", "ltr")
+        if direction not in ("ltr", "rtl"):
+            problems.append(error("wrong-type", "'dir' must be 'ltr' or 'rtl'",
+                                  SourceRef(source.display, record.line_of("dir")),
+                                  "most languages are 'ltr'"))
+        languages.append(Language(code, record["name"], record["title"],
+                                  record.get("tagline", ""), direction, dict(sections)))
+    codes = [lang.code for lang in languages]
+    default = values["default_language"].strip()
+    if default not in codes:
+        problems.append(error("unknown-language",
+                              f"default_language '{default}' is not one of the languages",
+                              SourceRef(source.display, values.line_of("default_language")),
+                              did_you_mean(default, codes) or f"use one of: {', '.join(codes)}"))
+    if len(set(codes)) != len(codes):
+        problems.append(error("duplicate-language", "a language is listed twice",
+                              SourceRef(source.display, values.line_of("languages")),
+                              "list each language once"))
+    base_url = values["base_url"].strip()
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+        problems.append(error("bad-url", f"base_url '{base_url}' is not an absolute http(s) URL",
+                              SourceRef(source.display, values.line_of("base_url")),
+                              "write it like https://example.org/ or https://example.org/guide/"))
+    if any(p.severity == "error" for p in problems):
+        return None
+    return SiteConfig(
+        base_url=base_url.rstrip("/") + "/",
+        languages=tuple(languages),
+        default_language=default,
+        organisation=values.get("organisation", ""),
+        author=values.get("author", ""),
+        review_after_days=values.get("review_after_days", 365),
+        allow_html=values.get("allow_html", False),
+        source=SourceRef(source.display, 1),
+    )
+
+
+def _load_strings(source: SourceFile, problems: list[Diagnostic]) -> Strings | None:
+    text = read_text(source, problems)
+    if text is None:
+        return None
+    data = _parse_yaml(text, 1, source, problems)
+    if not isinstance(data, Mapping):
+        if data is not None or not problems:
+            problems.append(error("wrong-type", "strings.yaml must be a mapping of name: text",
+                                  SourceRef(source.display, 1), "write one 'name: text' per line"))
+        return None
+    values: dict[str, str] = {}
+    for name, value in data.items():
+        if not isinstance(value, str):
+            problems.append(error("wrong-type", f"string '{name}' must be text",
+                                  SourceRef(source.display, data.line_of(name)),
+                                  "write 'name: text'; quote text that contains ':'"))
+        else:
+            values[name] = value
+    return Strings(source.lang, values, dict(data.lines), SourceRef(source.display, 1))
+
+
+def _check_strings_match(strings: dict[str, Strings], default: str,
+                         problems: list[Diagnostic]) -> None:
+    """Every language must define exactly the default language's interface strings."""
+    reference = strings.get(default)
+    if reference is None:
+        return
+    for lang, other in strings.items():
+        if lang == default:
+            continue
+        for name in sorted(set(reference.values) - set(other.values)):
+            problems.append(error("missing-string", f"string '{name}' is missing", other.source,
+                                  f"translate '{name}' from {reference.source.path}:"
+                                  f"{reference.lines[name]}"))
+        for name in sorted(set(other.values) - set(reference.values)):
+            problems.append(error("unknown-string", f"string '{name}' is not used by the site",
+                                  SourceRef(other.source.path, other.lines[name]),
+                                  did_you_mean(name, reference.values)
+                                  or f"remove it or add it to {reference.source.path}"))
+
+
+def _load_markdown_item(source: SourceFile, item_schema: schema.Schema,
+                        problems: list[Diagnostic]) -> tuple[Mapping, str, int] | None:
+    """Front matter (checked against the schema) and body of a Markdown content file."""
+    text = read_text(source, problems)
+    if text is None:
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.append(error("missing-front-matter", "the file does not start with front matter",
+                              SourceRef(source.display, 1),
+                              "start the file with a '---' line, the fields (title: ..., "
+                              "summary: ...), and another '---' line"))
+        return None
+    front, body, body_line = parts
+    data = _parse_yaml(front, 2, source, problems)
+    if data is None and not front.strip():
+        data = Mapping(2)
+    if data is None:
+        return None
+    values, found = schema.check(data, item_schema, SourceRef(source.display, 1), "front matter")
+    problems.extend(found)
+    if any(p.severity == "error" for p in found):
+        return None
+    return values, body, body_line
+
+
+def _identity(source: SourceFile, values: Mapping, config: SiteConfig,
+              problems: list[Diagnostic]) -> dict | None:
+    """The fields every item has: slug, key, aliases, with their checks."""
+    stem = source.path.stem
+    slug = slugify(stem)
+    if not slug:
+        problems.append(error("bad-slug", f"file name '{source.path.name}' gives an empty URL slug",
+                              SourceRef(source.display, 1),
+                              "rename the file using letters or digits, e.g. 'my-article.md'"))
+        return None
+    key = values.get("key", slug).strip()
+    if not SLUG.match(key):
+        problems.append(error("bad-key", f"key '{key}' is not a lowercase ASCII slug",
+                              SourceRef(source.display, values.line_of("key")),
+                              f"use letters a-z, digits and hyphens, e.g. '{slugify(key)}'"))
+        return None
+    aliases = []
+    for alias in values.get("aliases", ()):
+        if not _ALIAS.match(alias.strip()):
+            problems.append(error(
+                "bad-alias", f"alias '{alias}' is not a site path",
+                SourceRef(source.display, values.line_of("aliases")),
+                "write the old URL path from the site root, lowercase, e.g. "
+                f"/{source.lang}/old-name/ (no '..', no backslashes, no host)"))
+            continue
+        aliases.append(alias.strip().strip("/") + "/")
+    return {
+        "lang": source.lang, "slug": slug, "key": key,
+        "source": SourceRef(source.display, 1), "lines": dict(values.lines),
+        "aliases": tuple(aliases), "draft": values.get("draft", False),
+        "title": values["title"].strip(), "summary": " ".join(values["summary"].split()),
+        "date": values.get("date"), "updated": values.get("updated"),
+    }
+
+
+def _load_article(source: SourceFile, config: SiteConfig,
+                  problems: list[Diagnostic]) -> Article | None:
+    loaded = _load_markdown_item(source, ARTICLE_SCHEMA, problems)
+    if loaded is None:
+        return None
+    values, body, body_line = loaded
+    identity = _identity(source, values, config, problems)
+    if identity is None:
+        return None
+    return Article(
+        **identity, body=body, body_line=body_line,
+        author=values.get("author", config.author), author_role=values.get("author_role", ""),
+        tags=values.get("tags", ()), reviewed=values.get("reviewed"),
+        translated_from=values.get("translated_from", ""))
+
+
+def _load_page(source: SourceFile, config: SiteConfig,
+               problems: list[Diagnostic]) -> Page | None:
+    loaded = _load_markdown_item(source, PAGE_SCHEMA, problems)
+    if loaded is None:
+        return None
+    values, body, body_line = loaded
+    identity = _identity(source, values, config, problems)
+    if identity is None:
+        return None
+    return Page(**identity, body=body, body_line=body_line,
+                translated_from=values.get("translated_from", ""))
+
+
+def _load_letter(source: SourceFile, config: SiteConfig,
+                 problems: list[Diagnostic]) -> Letter | None:
+    loaded = _load_markdown_item(source, LETTER_SCHEMA, problems)
+    if loaded is None:
+        return None
+    values, body, body_line = loaded
+    identity = _identity(source, values, config, problems)
+    if identity is None:
+        return None
+    path = source.display
+    channel = values["channel"].strip()
+    if channel not in CHANNELS:
+        problems.append(error("wrong-type", f"'channel' must be 'email' or 'post', not '{channel}'",
+                              SourceRef(path, values.line_of("channel")),
+                              did_you_mean(channel, CHANNELS) or "use 'email' or 'post'"))
+    fields: list[LetterField] = []
+    for record in values["fields"]:
+        name = record["name"].strip()
+        at = SourceRef(path, record.line_of("name"))
+        if not FIELD_NAME.match(name):
+            problems.append(error("bad-field", f"field name '{name}' is not valid", at,
+                                  "use lowercase letters, digits and '_', e.g. 'your_name'"))
+            continue
+        if any(f.name == name for f in fields):
+            problems.append(error("duplicate-field", f"field '{name}' is declared twice", at,
+                                  "declare each field once"))
+            continue
+        required = record.get("required", False)
+        if required and not record.get("label", "").strip():
+            problems.append(error("missing-field", f"required field '{name}' has no label", at,
+                                  "add 'label: ...', the text shown beside the input"))
+        label = record.get("label", "").strip() or name.replace("_", " ").capitalize()
+        fields.append(LetterField(name, label, record.get("hint", "").strip(),
+                                  record.get("example", "").strip("\n"), required,
+                                  record.get("multiline", False), at.line))
+    subject = parse_line(values["subject"], SourceRef(path, values.line_of("subject")), problems)
+    paragraphs = parse_body(body, body_line, path, problems)
+    declared = {f.name for f in fields}
+    used: set[str] = set(slots_in(subject))
+    for name in slots_in(subject):
+        if name not in declared:
+            problems.append(error("unknown-placeholder", f"the subject uses undeclared field "
+                                  f"'{{{name}}}'", SourceRef(path, values.line_of("subject")),
+                                  did_you_mean(name, declared) or f"declare '{name}' in 'fields'"))
+    for paragraph in paragraphs:
+        for offset, line in enumerate(paragraph.lines):
+            for name in slots_in(line):
+                used.add(name)
+                if name not in declared:
+                    problems.append(error(
+                        "unknown-placeholder", f"the letter uses undeclared field '{{{name}}}'",
+                        SourceRef(path, paragraph.line + offset),
+                        did_you_mean(name, declared) or f"declare '{name}' in 'fields'"))
+    for letter_field in fields:
+        if letter_field.name not in used:
+            problems.append(error(
+                "unused-field", f"field '{letter_field.name}' is declared but never used",
+                SourceRef(path, letter_field.line),
+                f"write {{{letter_field.name}}} in the letter or subject, or remove the field"))
+    return Letter(
+        **identity, body=body, body_line=body_line, channel=channel, subject=subject,
+        guide=values["guide"], guide_line=values.line_of("guide") + 1, fields=tuple(fields),
+        paragraphs=paragraphs, translated_from=values.get("translated_from", ""))
+
+
+def _load_tips(source: SourceFile, config: SiteConfig,
+               problems: list[Diagnostic]) -> TipTopic | None:
+    text = read_text(source, problems)
+    if text is None:
+        return None
+    data = _parse_yaml(text, 1, source, problems)
+    if data is None:
+        if not any(p.where.path == source.display for p in problems):
+            problems.append(error("missing-field", "the tips file is empty",
+                                  SourceRef(source.display, 1), "add title, intro and tips"))
+        return None
+    values, found = schema.check(data, TIPS_SCHEMA, SourceRef(source.display, 1), "tips file")
+    problems.extend(found)
+    if any(p.severity == "error" for p in found):
+        return None
+    intro = values["intro"]
+    values.setdefault("summary", _first_sentence(intro))
+    identity = _identity(source, values, config, problems)
+    if identity is None:
+        return None
+    tips: list[Tip] = []
+    for record in values["tips"]:
+        tip_id = record["id"].strip()
+        at = SourceRef(source.display, record.line_of("id"))
+        if not SLUG.match(tip_id):
+            problems.append(error("bad-id", f"tip id '{tip_id}' is not a lowercase ASCII slug", at,
+                                  f"use letters a-z, digits and hyphens, e.g. '{slugify(tip_id)}'"))
+            continue
+        first = next((t for t in tips if t.id == tip_id), None)
+        if first is not None:
+            problems.append(error("duplicate-id", f"tip id '{tip_id}' is used twice", at,
+                                  f"it is already used on line {first.line}; ids must be unique"))
+            continue
+        tips.append(Tip(tip_id, record["title"].strip(), record["body"],
+                        record.line_of("body") + 1, record.get("related", ()), at.line))
+    return TipTopic(**identity, body="", body_line=1, intro=intro,
+                    intro_line=values.line_of("intro") + 1, tips=tuple(tips),
+                    translated_from=values.get("translated_from", ""))
+
+
+def _first_sentence(markdown: str) -> str:
+    text = " ".join(re.sub(r"[*_`#>\[\]]|\]\([^)]*\)", "", markdown).split())
+    match = re.match(r"(.{20,200}?[.!?])(\s|$)", text)
+    return match.group(1) if match else text[:200]
+
+
+LOADERS = {"articles": _load_article, "pages": _load_page, "letters": _load_letter,
+           "tips": _load_tips}
+"""Content folder -> function that loads one file of it."""

@@ -1,0 +1,185 @@
+"""The content model: plain frozen values, built once by `load`, never changed afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from .diagnostics import SourceRef
+
+KINDS = ("article", "letter", "tips", "page")
+"""Item kinds, in the order listings and tables show them."""
+SECTIONS = ("articles", "letters", "tips")
+"""Kinds with a section (`<lang>/<section slug>/<item slug>/`); pages sit at `<lang>/<slug>/`."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the site, from `site.yaml`."""
+
+    code: str
+    """BCP 47 tag, also the URL prefix and content folder: `sv`."""
+    name: str
+    """The language's own name for itself, shown in the switcher: `Svenska`."""
+    title: str
+    """Site title in this language."""
+    tagline: str
+    dir: str
+    """Text direction for `<html dir>`: `ltr` or `rtl`."""
+    sections: Mapping[str, str]
+    """Section kind -> URL slug in this language: {'articles': 'artiklar', ...}."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Site-wide settings from `site.yaml`."""
+
+    base_url: str
+    """Absolute URL of the site root, always ending in '/', may contain a path."""
+    languages: tuple[Language, ...]
+    default_language: str
+    organisation: str
+    author: str
+    review_after_days: int
+    allow_html: bool
+    source: SourceRef
+
+    def language(self, code: str) -> Language:
+        return next(lang for lang in self.languages if lang.code == code)
+
+
+@dataclass(frozen=True)
+class Strings:
+    """Interface strings of one language (`strings.yaml`): name -> text."""
+
+    lang: str
+    values: Mapping[str, str]
+    lines: Mapping[str, int]
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Item:
+    """What articles, pages, letters and tips topics share: identity and front matter."""
+
+    kind: ClassVar[str] = ""
+    lang: str
+    slug: str
+    """URL slug, from the file name, lowercase ASCII."""
+    key: str
+    """Translation key: the same item in another language has the same key."""
+    title: str
+    summary: str
+    source: SourceRef
+    """The content file (line 1)."""
+    lines: Mapping[str, int]
+    """Front matter field -> line, for messages about a field."""
+    body: str
+    """Markdown text after the front matter."""
+    body_line: int
+    """File line of the body's first line."""
+    aliases: tuple[str, ...] = ()
+    """Earlier URL paths ('sv/artiklar/old/'), kept alive as redirects."""
+    draft: bool = False
+    date: dt.date | None = None
+    updated: dt.date | None = None
+
+    def at(self, name: str) -> SourceRef:
+        """Where front matter field `name` was written (the file's top when absent)."""
+        return SourceRef(self.source.path, self.lines.get(name, 1))
+
+
+@dataclass(frozen=True)
+class Article(Item):
+    kind: ClassVar[str] = "article"
+    author: str = ""
+    author_role: str = ""
+    tags: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    translated_from: str = ""
+
+
+@dataclass(frozen=True)
+class Page(Item):
+    kind: ClassVar[str] = "page"
+    translated_from: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything `load` read: the input of every later stage."""
+
+    config: SiteConfig
+    strings: Mapping[str, Strings]
+    items: tuple[Item, ...] = field(default=())
+
+    def in_language(self, lang: str, kind: str | None = None) -> list[Item]:
+        return [i for i in self.items if i.lang == lang and (kind is None or i.kind == kind)]
+
+
+@dataclass(frozen=True)
+class LetterField:
+    """One blank of a letter template, shown as a form input and as `[label]` in downloads."""
+
+    name: str
+    label: str
+    hint: str
+    example: str
+    required: bool
+    multiline: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A `{name}` placeholder inside a letter line."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class LetterParagraph:
+    """A paragraph of a letter: lines kept as written, each a run of text and slots."""
+
+    lines: tuple[tuple[str | Slot, ...], ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Letter(Item):
+    kind: ClassVar[str] = "letter"
+    channel: str = "email"
+    """'email' or 'post'."""
+    subject: tuple[str | Slot, ...] = ()
+    guide: str = ""
+    """Markdown: what the letter is for and how to send it."""
+    guide_line: int = 0
+    fields: tuple[LetterField, ...] = ()
+    paragraphs: tuple[LetterParagraph, ...] = ()
+    translated_from: str = ""
+
+    def field(self, name: str) -> LetterField:
+        return next(f for f in self.fields if f.name == name)
+
+
+@dataclass(frozen=True)
+class Tip:
+    id: str
+    """Stable anchor id; the same in every language."""
+    title: str
+    body: str
+    body_line: int
+    related: tuple[str, ...]
+    """Translation keys of related articles and letters."""
+    line: int
+
+
+@dataclass(frozen=True)
+class TipTopic(Item):
+    kind: ClassVar[str] = "tips"
+    intro: str = ""
+    intro_line: int = 0
+    tips: tuple[Tip, ...] = ()
+    translated_from: str = ""

@@ -1,0 +1,128 @@
+"""One build, stage by stage: discover -> load -> validate -> plan -> render -> check -> write."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
+from .discover import discover, display_path
+from .links import ExternalLink, check_links
+from .load import load
+from .plan import plan
+from .render import Output, render
+from .validate import validate
+from .write import write_site
+
+STATIC = "static"
+"""Folder inside the templates folder whose files are copied to the same folder of the site."""
+
+
+@dataclass(frozen=True)
+class Options:
+    content: Path
+    templates: Path
+    out: Path
+    write: bool = True
+    drafts: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    diagnostics: list[Diagnostic]
+    pages_per_language: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+    seconds: float = 0.0
+    external: list[ExternalLink] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def build(options: Options) -> Result:
+    """Run every stage; write the site only when no stage found an error."""
+    started = time.perf_counter()
+    problems: list[Diagnostic] = []
+    if not (options.content / "site.yaml").is_file():
+        return Result([_missing_site_yaml(options.content)])
+    if not options.templates.is_dir():
+        return Result([Diagnostic("error", "missing-templates", "templates folder not found",
+                                  SourceRef(display_path(options.templates)),
+                                  "pass --templates DIR or create templates/")])
+    tree = discover(options.content)
+    site, found = load(tree)
+    problems += found
+    if site is None:
+        return _finish(problems, started)
+    problems += validate(site)
+    layout = plan(site, include_drafts=options.drafts)
+    problems += layout.problems
+    copies = static_files(options.templates)
+    known = {route.url for route in layout.routes} | set(copies)
+    output = render(site, layout, options.templates, known)
+    problems += output.problems
+    if not output.problems:
+        broken, external = check_links(output.pages, set(output.pages) | set(copies),
+                                       _locator(layout, output, options.templates))
+        problems += broken
+    else:
+        external = []
+    result_counts = Counter(route.lang or "root" for route in layout.routes
+                            if route.kind != "redirect")
+    if options.write and not has_errors(problems):
+        problems += write_site(options.out, output.pages, copies)
+    return _finish(problems, started, dict(result_counts), len(output.pages) + len(copies),
+                   external)
+
+
+def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,
+            files: int = 0, external: list[ExternalLink] | None = None) -> Result:
+    return Result(sorted(problems, key=sort_key), counts or {}, files,
+                  time.perf_counter() - started, external or [])
+
+
+def _missing_site_yaml(content: Path) -> Diagnostic:
+    where = SourceRef(display_path(content / "site.yaml"))
+    if not content.is_dir():
+        return Diagnostic("error", "missing-content", "content folder not found", where,
+                          "run from the project folder or pass --content DIR")
+    return Diagnostic("error", "missing-file", "site.yaml not found", where,
+                      "every content folder needs a site.yaml with the site's languages")
+
+
+def static_files(templates: Path) -> dict[str, Path]:
+    """Output path -> source file for everything under `templates/static`."""
+    root = templates / STATIC
+    if not root.is_dir():
+        return {}
+    return {f"{STATIC}/{path.relative_to(root).as_posix()}": path
+            for path in sorted(root.rglob("*")) if path.is_file() and
+            not path.name.startswith(".")}
+
+
+def _locator(layout, output: Output, templates: Path):
+    """Where a link in the output was written: Markdown line, template line, or template."""
+    item_by_path = {route.path: route.item for route in layout.routes if route.item}
+    template_by_path = {route.path: route.template for route in layout.routes}
+    template_text: dict[Path, list[str]] = {}
+
+    def locate(path: str, href: str) -> SourceRef:
+        if (path, href) in output.link_sources:
+            return output.link_sources[(path, href)]
+        item = item_by_path.get(path)
+        body = output.bodies.get(id(item)) if item is not None else None
+        if body is not None:
+            for link in body.rendered.links:
+                if link.href == href:
+                    return SourceRef(item.source.path, link.line)
+        for file in sorted(templates.glob("*.html")):
+            lines = template_text.setdefault(file, file.read_text("utf-8").splitlines())
+            for number, text in enumerate(lines, start=1):
+                if f'"{href}"' in text:
+                    return SourceRef(display_path(file), number)
+        return SourceRef(display_path(templates / template_by_path.get(path, "base.html")))
+
+    return locate

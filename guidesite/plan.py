@@ -1,0 +1,134 @@
+"""Decide every output page: its URL, file, template and translations. Nothing is rendered here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic, SourceRef, error
+from .model import SECTIONS, Item, Site
+
+TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html",
+             "article": "article.html", "page": "page.html", "redirect": "redirect.html",
+             "letter": "letter.html", "tips": "tips.html"}
+SECTION_OF = {"article": "articles", "letter": "letters", "tips": "tips"}
+KIND_OF = {section: kind for kind, section in SECTION_OF.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """The same page in another language, or that language's home when there is none."""
+
+    lang: str
+    name: str
+    url: str
+    translated: bool
+
+
+@dataclass(frozen=True)
+class Route:
+    """One page of the output."""
+
+    url: str
+    """Path from the site root, '' for the root, always ending in '/': 'sv/artiklar/x/'."""
+    kind: str
+    """'root', 'home', 'section', 'redirect' or an item kind."""
+    lang: str = ""
+    item: Item | None = None
+    section: str = ""
+    """For 'section' pages: which section ('articles', ...) they list."""
+    target: str = ""
+    """For redirects: the URL the old address now points to."""
+    alternates: tuple[Alternate, ...] = ()
+    """The page in the site's other languages, in site.yaml order."""
+
+    @property
+    def path(self) -> str:
+        """Output file, relative to the output folder."""
+        return self.url + "index.html"
+
+    @property
+    def template(self) -> str:
+        return TEMPLATES[self.kind]
+
+
+@dataclass(frozen=True)
+class Plan:
+    routes: tuple[Route, ...]
+    keys: dict[str, dict[str, str]]
+    """Language -> translation key -> URL, for `key:` links."""
+    items: tuple[Item, ...]
+    """The items that are built (drafts only when asked for)."""
+    problems: tuple[Diagnostic, ...] = field(default=())
+
+
+def item_url(site: Site, item: Item) -> str:
+    if item.kind == "page":
+        return f"{item.lang}/{item.slug}/"
+    section = site.config.language(item.lang).sections[SECTION_OF[item.kind]]
+    return f"{item.lang}/{section}/{item.slug}/"
+
+
+def plan(site: Site, include_drafts: bool = False) -> Plan:
+    """Lay out the site: one route per page, translations linked, URL collisions reported."""
+    items = tuple(i for i in site.items if include_drafts or not i.draft)
+    languages = site.config.languages
+    urls = {id(item): item_url(site, item) for item in items}
+    by_key: dict[str, dict[str, Item]] = defaultdict(dict)
+    for item in items:
+        by_key[item.key].setdefault(item.lang, item)
+
+    def alternates(lang: str, url_in: dict[str, str]) -> tuple[Alternate, ...]:
+        return tuple(Alternate(other.code, other.name, url_in.get(other.code, f"{other.code}/"),
+                               other.code in url_in)
+                     for other in languages if other.code != lang)
+
+    homes = {lang.code: f"{lang.code}/" for lang in languages}
+    routes = [Route("", "root", alternates=alternates("", homes))]
+    for lang in languages:
+        code = lang.code
+        routes.append(Route(homes[code], "home", code, alternates=alternates(code, homes)))
+        for section in SECTIONS:
+            urls_in = {other.code: f"{other.code}/{other.sections[section]}/"
+                       for other in languages}
+            routes.append(Route(urls_in[code], "section", code, section=section,
+                                alternates=alternates(code, urls_in)))
+    for item in items:
+        translations = {lang: urls[id(other)] for lang, other in by_key[item.key].items()}
+        routes.append(Route(urls[id(item)], item.kind, item.lang, item,
+                            alternates=alternates(item.lang, translations)))
+        for alias in item.aliases:
+            routes.append(Route(alias, "redirect", item.lang, item, target=urls[id(item)]))
+    keys: dict[str, dict[str, str]] = {lang.code: {} for lang in languages}
+    for item in items:
+        keys[item.lang].setdefault(item.key, urls[id(item)])
+    return Plan(tuple(routes), keys, items, tuple(_collisions(routes)))
+
+
+def _collisions(routes: list[Route]) -> list[Diagnostic]:
+    """Two pages that would be written to one URL: name both sources."""
+    seen: dict[str, Route] = {}
+    problems = []
+    for route in routes:
+        first = seen.setdefault(route.url, route)
+        if first is route:
+            continue
+        where = _origin(route)
+        what = "alias" if route.kind == "redirect" else "URL"
+        problems.append(error(
+            "duplicate-url", f"{what} /{route.url} is already used by {_describe(first)}",
+            where, "rename the file (its name is the URL slug) or change the alias"))
+    return problems
+
+
+def _origin(route: Route) -> SourceRef:
+    if route.item is None:
+        return SourceRef("site.yaml")
+    return route.item.at("aliases") if route.kind == "redirect" else route.item.source
+
+
+def _describe(route: Route) -> str:
+    if route.item is not None:
+        return route.item.source.path
+    return {"home": "the language's home page", "section": "a section listing",
+            "root": "the language chooser"}[route.kind]

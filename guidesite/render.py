@@ -1,0 +1,263 @@
+"""Turn the plan into HTML: Markdown once per item, then one Jinja template per page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date
+
+from .diagnostics import Diagnostic, SourceRef, error
+from .discover import display_path
+from .letters import as_data
+from .markdown import Markdown, Rendered
+from .model import SECTIONS, Item, Language, Letter, Site, Tip, TipTopic
+from .plan import KIND_OF, Plan, Route
+from .urls import RelativeKeys, relative
+
+WORDS_PER_MINUTE = 180
+"""A calm reading pace for guidance text, read on a phone."""
+TOC_MIN_SECTIONS = 3
+
+
+@dataclass(frozen=True)
+class Body:
+    """An item's rendered Markdown and what was learnt from it."""
+
+    rendered: Rendered
+    minutes: int
+
+    @property
+    def sections(self) -> list:
+        return [h for h in self.rendered.headings if h.level == 2]
+
+
+@dataclass(frozen=True)
+class Output:
+    pages: dict[str, bytes]
+    """Output path -> file content, for every generated file."""
+    bodies: dict[int, Body]
+    """id(item) -> its rendered body, for the link checker's source lines."""
+    link_sources: dict[tuple[str, str], SourceRef]
+    """(output path, href) -> template line, for links to targets that are not planned."""
+    problems: tuple[Diagnostic, ...]
+
+
+def render(site: Site, layout: Plan, templates: Path, known: set[str]) -> Output:
+    """Render every route; `known` is every site-root URL or file the output will have."""
+    markdown = Markdown(allow_html=site.config.allow_html)
+    routes_by_item = {id(r.item): r for r in layout.routes if r.item and r.kind != "redirect"}
+    problems: list[Diagnostic] = []
+    bodies: dict[int, Body] = {}
+    tip_bodies: dict[int, dict[str, Rendered]] = {}
+    for item in layout.items:
+        url = routes_by_item[id(item)].url
+        keys = RelativeKeys(layout.keys[item.lang], url)
+        text, line = _main_markdown(item)
+        rendered = markdown.render(text, SourceRef(item.source.path, line), keys)
+        problems.extend(rendered.problems)
+        words = len(rendered.text.split())
+        if isinstance(item, TipTopic):
+            tip_bodies[id(item)] = {}
+            for tip in item.tips:
+                tip_body = markdown.render(tip.body, SourceRef(item.source.path, tip.body_line),
+                                           keys)
+                problems.extend(tip_body.problems)
+                tip_bodies[id(item)][tip.id] = tip_body
+                words += len(tip_body.text.split()) + len(tip.title.split())
+        bodies[id(item)] = Body(rendered, max(1, math.ceil(words / WORDS_PER_MINUTE)))
+    by_key = {(item.lang, item.key): item for item in layout.items}
+    tips_about = _tips_index(layout)
+    envs = {lang.code: _environment(site, templates, lang.code) for lang in site.config.languages}
+    envs[""] = envs[site.config.default_language]
+    listings = {lang.code: _listings(layout, lang.code) for lang in site.config.languages}
+    item_urls = {id(route.item): route.url for route in routes_by_item.values()}
+    pages: dict[str, bytes] = {}
+    link_sources: dict[tuple[str, str], SourceRef] = {}
+    failed: set[tuple[str, int, str]] = set()
+
+    def link(from_route: Route, target: str) -> str:
+        href = relative(from_route.url, target)
+        if target.partition("#")[0] not in known:
+            link_sources[(from_route.path, href)] = _template_caller() or SourceRef(
+                display_path(templates / from_route.template))
+        return href
+
+    for route in layout.routes:
+        env = envs[route.lang]
+        lang = site.config.language(route.lang or site.config.default_language)
+        keys = layout.keys[lang.code]
+        context = {
+            "route": route,
+            "item": route.item,
+            "body": bodies.get(id(route.item)),
+            "listings": listings.get(route.lang, {}),
+            "section_items": listings.get(route.lang, {}).get(KIND_OF.get(route.section), []),
+            "menu": _menu(env.globals["t"], lang, keys),
+            "url": lambda target, _route=route: link(_route, target),
+            "absolute": lambda target: site.config.base_url + target,
+            "item_url": lambda item: item_urls[id(item)],
+            "key_url": lambda key, _from=route.url, _keys=keys: (
+                relative(_from, _keys[key]) if key in _keys else ""),
+            "body_of": lambda item: bodies[id(item)],
+            "tip_bodies": tip_bodies.get(id(route.item), {}),
+            "related": lambda keys, _route=route: [
+                (by_key[(_route.lang, k)].title,
+                 relative(_route.url, item_urls[id(by_key[(_route.lang, k)])]))
+                for k in keys if (_route.lang, k) in by_key],
+            "tips_about": lambda key, _route=route: [
+                (topic, tip, relative(_route.url, item_urls[id(topic)]) + "#" + tip.id)
+                for topic, tip in tips_about.get((_route.lang, key), [])],
+        }
+        if isinstance(route.item, Letter) and route.kind == "letter":
+            context.update(_letter_context(site, route.item, by_key, bodies))
+        try:
+            html = env.get_template(route.template).render(context)
+        except jinja2.TemplateNotFound as exc:
+            where = SourceRef(display_path(templates / str(exc.name)))
+            if (where.path, 0, "") not in failed:
+                failed.add((where.path, 0, ""))
+                problems.append(error("missing-template", f"template '{exc.name}' not found",
+                                      where, f"create {where.path}"))
+            continue
+        except jinja2.TemplateSyntaxError as exc:
+            where = SourceRef(display_path(Path(exc.filename or templates / route.template)),
+                              exc.lineno)
+            key = (where.path, where.line, exc.message or "")
+            if key not in failed:
+                failed.add(key)
+                problems.append(error("template-syntax", exc.message or "syntax error", where,
+                                      "see https://jinja.palletsprojects.com/templates/"))
+            continue
+        except Exception as exc:  # a template bug: report it where the template says it
+            where = _template_line(exc, templates, route.template)
+            key = (where.path, where.line, str(exc))
+            if key not in failed:
+                failed.add(key)
+                problems.append(error("template-error", f"{type(exc).__name__}: {exc}", where,
+                                      _template_hint(exc)))
+            continue
+        pages[route.path] = html.encode("utf-8")
+    return Output(pages, bodies, link_sources, tuple(problems))
+
+
+def _main_markdown(item: Item) -> tuple[str, int]:
+    """The Markdown that is the item's main text, and its first line in the file."""
+    if isinstance(item, Letter):
+        return item.guide, item.guide_line
+    if isinstance(item, TipTopic):
+        return item.intro, item.intro_line
+    return item.body, item.body_line
+
+
+def _tips_index(layout: Plan) -> dict[tuple[str, str], list[tuple[TipTopic, Tip]]]:
+    """(language, key) -> the tips that list that key as related."""
+    index: dict[tuple[str, str], list[tuple[TipTopic, Tip]]] = {}
+    for topic in layout.items:
+        if isinstance(topic, TipTopic):
+            for tip in topic.tips:
+                for key in tip.related:
+                    index.setdefault((topic.lang, key), []).append((topic, tip))
+    return index
+
+
+def _letter_context(site: Site, letter: Letter, by_key: dict, bodies: dict) -> dict:
+    """The letter's guide, its versions in every language and the data its script fills in."""
+    versions = [by_key[(lang.code, letter.key)] for lang in site.config.languages
+                if (lang.code, letter.key) in by_key]
+    names = Locale.parse(letter.lang).languages
+    data = {v.lang: as_data(v) | {"subject_label": site.strings[v.lang].values["letter_subject"]}
+            for v in versions}
+    strings = site.strings[letter.lang].values
+    messages = {name: strings[f"letter_{name}"] for name in ("copied", "copy_failed", "forgotten")}
+    return {
+        "guide": bodies[id(letter)].rendered,
+        "versions": [{"lang": v.lang, "language": names.get(v.lang, v.lang).capitalize()}
+                     for v in versions],
+        "letter_json": json.dumps({"lang": letter.lang, "versions": data, "messages": messages},
+                                  ensure_ascii=False,
+                                  sort_keys=True).replace("<", "\\u003c"),
+        "downloads": [],
+    }
+
+
+def _template_caller() -> SourceRef | None:
+    """The template file and line whose code is running, found on the call stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            line = template.get_corresponding_lineno(frame.f_lineno)
+            return SourceRef(display_path(Path(template.filename)), line)
+        frame = frame.f_back
+    return None
+
+
+def _template_line(exc: Exception, templates: Path, fallback: str) -> SourceRef:
+    root = str(templates.resolve())
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and str(Path(frame.filename).resolve()).startswith(root):
+            return SourceRef(display_path(Path(frame.filename)), frame.lineno or 0)
+    return SourceRef(display_path(templates / fallback), 0)
+
+
+def _template_hint(exc: Exception) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return ("a name the template uses is not defined: for an interface string, add it to "
+                "every language's strings.yaml")
+    return "fix the template at this line"
+
+
+def _menu(t: dict[str, str], lang: Language, keys: dict[str, str]) -> list[tuple[str, str]]:
+    """Main navigation of a language: (label, site-root URL)."""
+    menu = [(t["nav_home"], f"{lang.code}/")]
+    menu += [(t[f"nav_{section}"], f"{lang.code}/{lang.sections[section]}/")
+             for section in SECTIONS]
+    if "about" in keys:
+        menu.append((t["nav_about"], keys["about"]))
+    return menu
+
+
+def _listings(layout: Plan, lang: str) -> dict[str, list[Item]]:
+    """Items of one language by kind, newest first, for home and section pages."""
+    by_kind: dict[str, list[Item]] = {}
+    for item in layout.items:
+        if item.lang == lang:
+            by_kind.setdefault(item.kind, []).append(item)
+    for items in by_kind.values():
+        items.sort(key=lambda i: (-(i.date or dt.date.min).toordinal(), i.title))
+    return by_kind
+
+
+def _environment(site: Site, templates: Path, lang: str) -> jinja2.Environment:
+    """One environment per language: strict about undefined names, escaping on, strings bound."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    strings = site.strings.get(lang)
+    env.globals.update(
+        site=site.config,
+        lang=site.config.language(lang),
+        languages=site.config.languages,
+        t=dict(strings.values) if strings else {},
+    )
+    env.filters["date"] = lambda d, fmt="long": format_date(d, fmt, locale=lang)
+    env.filters["iso"] = lambda d: d.isoformat()
+    env.filters["language_name"] = lambda code: Locale.parse(lang).languages.get(code, code)
+    values = strings.values if strings else {}
+    one = values.get("reading_time_one", "{n}")
+    other = values.get("reading_time_other", "{n}")
+    env.globals["reading_time"] = lambda n: (one if n == 1 else other).replace("{n}", str(n))
+    return env

@@ -1,0 +1,58 @@
+"""Write the output folder: all into a fresh folder beside it, then swap it in.
+
+A build that fails, or is killed, never leaves a half-written site: the old folder stays in
+place until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from .diagnostics import Diagnostic, SourceRef, error
+
+STAGING = ".{name}.tmp-{pid}"
+RETIRED = ".{name}.old-{pid}"
+
+
+def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
+               ) -> list[Diagnostic]:
+    """Replace `out` with exactly `files` (path -> bytes) plus `copies` (path -> source file)."""
+    out = out.absolute()
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(out)
+        staging = parent / STAGING.format(name=out.name, pid=os.getpid())
+        staging.mkdir()
+        made: set[Path] = set()
+        for rel in sorted(set(files) | set(copies)):
+            target = staging / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if rel in files:
+                target.write_bytes(files[rel])
+            else:
+                shutil.copyfile(copies[rel], target)
+        retired = parent / RETIRED.format(name=out.name, pid=os.getpid())
+        if out.exists():
+            out.rename(retired)
+        staging.rename(out)
+        if retired.exists():
+            shutil.rmtree(retired)
+    except OSError as exc:
+        return [error("write-failed", f"cannot write the site: {exc.strerror} ({exc.filename})",
+                      SourceRef(str(out)),
+                      "check that the folder is writable and the disk is not full; "
+                      "the previous site was left as it was")]
+    return []
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove staging folders that an interrupted build left beside `out`."""
+    for pattern in (STAGING, RETIRED):
+        for leftover in out.parent.glob(pattern.format(name=out.name, pid="*")):
+            shutil.rmtree(leftover, ignore_errors=True)

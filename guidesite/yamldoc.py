@@ -1,0 +1,142 @@
+"""Parse YAML into plain values that remember the line of every mapping key.
+
+Plain scalars stay text (YAML 1.1's `no` -> False and `1.10` -> 1.1 surprises are avoided);
+the schema decides what a value means. Only `null`/`~`/empty becomes None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+try:  # the C parser is several times faster; the pure one gives identical nodes
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+MAX_NODES = 20_000
+"""More nodes than any content file needs; stops alias bombs ("billion laughs")."""
+MAX_DEPTH = 40
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+class _Loader(_BaseLoader):
+    """Resolves plain scalars only as null or text."""
+
+
+_Loader.yaml_implicit_resolvers = {}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""])
+
+
+class Mapping(dict):
+    """A YAML mapping; `lines[key]` is the 1-based line where each key was written."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.lines: dict[str, int] = {}
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+class Sequence(list):
+    """A YAML sequence; `lines[i]` is the 1-based line of item i."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.lines: list[int] = []
+
+
+@dataclass(frozen=True)
+class YamlError(Exception):
+    """A problem in the YAML text itself, with the 1-based line it was found on."""
+
+    line: int
+    message: str
+    hint: str = ""
+
+
+def parse(text: str, first_line: int = 1) -> object:
+    """Parse one YAML document; `first_line` is the file line of the text's first line."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(line, f"invalid YAML: {problem}", _hint_for(problem)) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(first_line, f"invalid YAML: {exc}") from None
+    if node is None:
+        return None
+    return _Converter(first_line).convert(node, 0)
+
+
+def _hint_for(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be put in quotes"
+    if "found character '\\t'" in problem:
+        return "YAML indentation uses spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "every line of a mapping needs 'key: value'; quote text that spans lines or use '|'"
+    if "found undefined alias" in problem:
+        return "an '*' alias needs a matching '&' anchor; quote text that starts with '*'"
+    return "check the indentation and quote values that contain ':', '#', '[' or '{'"
+
+
+class _Converter:
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+        self.count = 0
+
+    def line(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def convert(self, node: yaml.Node, depth: int) -> object:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlError(self.line(node), "YAML too large or too many aliases",
+                            "content files should be small; remove repeated '*' aliases")
+        if depth > MAX_DEPTH:
+            raise YamlError(self.line(node), "YAML nested too deeply",
+                            f"nest at most {MAX_DEPTH} levels")
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:null":
+                return None
+            if node.tag not in _PLAIN_TAGS:
+                raise YamlError(self.line(node), f"unsupported YAML tag '{node.tag}'",
+                                "remove the '!' tag; write plain values")
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            seq = Sequence(self.line(node))
+            for child in node.value:
+                seq.append(self.convert(child, depth + 1))
+                seq.lines.append(self.line(child))
+            return seq
+        if isinstance(node, yaml.MappingNode):
+            mapping = Mapping(self.line(node))
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise YamlError(self.line(key_node), "a mapping key must be plain text")
+                key = key_node.value
+                if key in mapping.lines:
+                    first = mapping.lines[key]
+                    raise YamlError(self.line(key_node), f"duplicate key '{key}'",
+                                    f"'{key}' is already set on line {first}; keep one")
+                mapping[key] = self.convert(value_node, depth + 1)
+                mapping.lines[key] = self.line(key_node)
+            return mapping
+        raise YamlError(self.line(node), "unsupported YAML node")  # pragma: no cover
