@@ -321,7 +321,8 @@ def _load_markdown_item(source: SourceFile, item_schema: schema.Schema,
         data = Mapping(2)
     if data is None:
         return None
-    values, found = schema.check(data, item_schema, SourceRef(source.display, 1), "front matter")
+    values, found = schema.check(data, item_schema, SourceRef(source.display, 1),
+                                 "the front matter")
     problems.extend(found)
     if any(p.severity == "error" for p in found):
         return None
@@ -468,7 +469,7 @@ def _load_tips(source: SourceFile, config: SiteConfig,
             problems.append(error("missing-field", "the tips file is empty",
                                   SourceRef(source.display, 1), "add title, intro and tips"))
         return None
-    values, found = schema.check(data, TIPS_SCHEMA, SourceRef(source.display, 1), "tips file")
+    values, found = schema.check(data, TIPS_SCHEMA, SourceRef(source.display, 1), "the tips file")
     problems.extend(found)
     if any(p.severity == "error" for p in found):
         return None

@@ -160,8 +160,9 @@ class Letter(Item):
     paragraphs: tuple[LetterParagraph, ...] = ()
     translated_from: str = ""
 
-    def field(self, name: str) -> LetterField:
-        return next(f for f in self.fields if f.name == name)
+    def label(self, name: str) -> str:
+        """The label shown for slot `name` (its name when the field is not declared)."""
+        return next((f.label for f in self.fields if f.name == name), name)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,10 @@ def build(options: Options) -> Result:
     if site is None:
         return _finish(problems, started)
     problems += validate(site)
+    if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
+           for d in problems):
+        return _finish(problems, started)  # every page depends on these: rendering would only
+        # repeat the same error once per page
     layout = plan(site, include_drafts=options.drafts)
     problems += layout.problems
     copies = static_files(options.templates)

@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
 from .letters import as_data
 from .markdown import Markdown, Rendered
-from .model import SECTIONS, Item, Language, Letter, Site, Tip, TipTopic
+from .model import Item, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route
 from .urls import RelativeKeys, relative
 
@@ -100,12 +100,12 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str]) -> Output
             "body": bodies.get(id(route.item)),
             "listings": listings.get(route.lang, {}),
             "section_items": listings.get(route.lang, {}).get(KIND_OF.get(route.section), []),
-            "menu": _menu(env.globals["t"], lang, keys),
             "url": lambda target, _route=route: link(_route, target),
             "absolute": lambda target: site.config.base_url + target,
             "item_url": lambda item: item_urls[id(item)],
             "key_url": lambda key, _from=route.url, _keys=keys: (
                 relative(_from, _keys[key]) if key in _keys else ""),
+            "key_target": keys.get,
             "body_of": lambda item: bodies[id(item)],
             "tip_bodies": tip_bodies.get(id(route.item), {}),
             "related": lambda keys, _route=route: [
@@ -213,16 +213,6 @@ def _template_hint(exc: Exception) -> str:
         return ("a name the template uses is not defined: for an interface string, add it to "
                 "every language's strings.yaml")
     return "fix the template at this line"
-
-
-def _menu(t: dict[str, str], lang: Language, keys: dict[str, str]) -> list[tuple[str, str]]:
-    """Main navigation of a language: (label, site-root URL)."""
-    menu = [(t["nav_home"], f"{lang.code}/")]
-    menu += [(t[f"nav_{section}"], f"{lang.code}/{lang.sections[section]}/")
-             for section in SECTIONS]
-    if "about" in keys:
-        menu.append((t["nav_about"], keys["about"]))
-    return menu
 
 
 def _listings(layout: Plan, lang: str) -> dict[str, list[Item]]:

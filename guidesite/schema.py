@@ -36,12 +36,12 @@ def check(data: object, schema: Schema, where: SourceRef, what: str
     """Return the known fields converted to Python values, and every problem found.
 
     Missing optional fields are absent from the result; `what` names the mapping in messages
-    ("front matter", "field 3").
+    ("the front matter", "item 3 of 'fields'").
     """
     out = Mapping(where.line)
     problems: list[Diagnostic] = []
     if not isinstance(data, Mapping):
-        problems.append(error("wrong-type", f"the {what} must be a mapping of 'key: value' lines",
+        problems.append(error("wrong-type", f"{what} must be a mapping of 'key: value' lines",
                               where, "write one 'key: value' per line"))
         return out, problems
     out.line = data.line
@@ -50,7 +50,7 @@ def check(data: object, schema: Schema, where: SourceRef, what: str
         if key not in schema:
             suggestion = did_you_mean(key, schema)
             hint = suggestion or "allowed fields: " + ", ".join(sorted(schema))
-            problems.append(error("unknown-field", f"unknown field '{key}' in the {what}",
+            problems.append(error("unknown-field", f"unknown field '{key}' in {what}",
                                   SourceRef(path, data.line_of(key)), hint))
     for key, spec in schema.items():
         value = data.get(key)
@@ -58,9 +58,9 @@ def check(data: object, schema: Schema, where: SourceRef, what: str
         if value is None or (isinstance(value, str) and not value.strip()):
             if spec.required:
                 problems.append(error(
-                    "missing-field", f"missing required field '{key}' in the {what}",
+                    "missing-field", f"missing required field '{key}' in {what}",
                     SourceRef(path, line if key in data else data.line),
-                    f"add '{key}: ...' to the {what}"))
+                    f"add '{key}: ...' to {what}"))
             continue
         converted = _convert(key, value, spec, SourceRef(path, line), problems)
         if converted is not None:
@@ -73,7 +73,7 @@ def _convert(key: str, value: object, spec: Field, where: SourceRef,
              problems: list[Diagnostic]) -> object:
     kind = spec.type
     if kind == "record":
-        record, found = check(value, spec.records, where, f"'{key}' mapping")
+        record, found = check(value, spec.records, where, f"the '{key}' mapping")
         problems.extend(found)
         return record
     if kind == "records":

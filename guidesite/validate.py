@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, error
-from .model import Item, Site
+from .diagnostics import Diagnostic, SourceRef, did_you_mean, error
+from .model import Item, Letter, Site, TipTopic
+
+RELATED_KINDS = ("article", "letter")
+NOUN = {"article": "an article", "letter": "a letter", "tips": "a tips topic", "page": "a page"}
 
 
 def validate(site: Site) -> list[Diagnostic]:
+    """Problems between items: keys, translations that disagree, tips' related keys."""
+    problems = _keys(site)
+    problems += _translations(site)
+    problems += _related(site)
+    return problems
+
+
+def _keys(site: Site) -> list[Diagnostic]:
     """Duplicate translation keys in one language, and keys shared by items of different kinds."""
     problems: list[Diagnostic] = []
     first_in_lang: dict[tuple[str, str], Item] = {}
@@ -25,7 +36,68 @@ def validate(site: Site) -> list[Diagnostic]:
         if other.kind != item.kind:
             problems.append(error(
                 "translation-kind",
-                f"key '{item.key}' is a {item.kind} here but a {other.kind} in "
+                f"key '{item.key}' is {NOUN[item.kind]} here but {NOUN[other.kind]} in "
                 f"{other.source.path}",
                 item.at("key"), "a translation must be the same kind of item; change one key"))
     return problems
+
+
+def _translations(site: Site) -> list[Diagnostic]:
+    """A letter's translations declare the same fields; a tips topic's translations the same tips.
+
+    The default language's version is the source the others are compared with.
+    """
+    problems: list[Diagnostic] = []
+    default = site.config.default_language
+    sources = {i.key: i for i in site.items if i.lang == default}
+    for item in site.items:
+        source = sources.get(item.key)
+        if source is None or source is item or source.kind != item.kind:
+            continue
+        if isinstance(item, Letter) and isinstance(source, Letter):
+            mine = [f.name for f in item.fields]
+            theirs = [f.name for f in source.fields]
+            missing = [n for n in theirs if n not in mine]
+            extra = [n for n in mine if n not in theirs]
+            if missing or extra:
+                parts = ([f"lacks {', '.join(missing)}"] if missing else []) + (
+                    [f"adds {', '.join(extra)}"] if extra else [])
+                problems.append(error(
+                    "translation-fields",
+                    f"fields differ from the translation {source.source.path}: "
+                    + "; ".join(parts), item.at("fields"),
+                    "translations of a letter must declare the same field names, so one form "
+                    "can fill both"))
+        if isinstance(item, TipTopic) and isinstance(source, TipTopic):
+            mine_ids = {t.id for t in item.tips}
+            for tip in source.tips:
+                if tip.id not in mine_ids:
+                    problems.append(error(
+                        "translation-tip", f"tip '{tip.id}' of {source.source.path}:{tip.line} "
+                        "is missing in this translation", item.at("tips"),
+                        "translate the tip and keep its id, so links to it work in every "
+                        "language"))
+    return problems
+
+
+def _related(site: Site) -> list[Diagnostic]:
+    """Every key a tip lists as related names an article or letter of the same language."""
+    problems: list[Diagnostic] = []
+    kinds = {(i.lang, i.key): i.kind for i in site.items}
+    for topic in site.items:
+        if not isinstance(topic, TipTopic):
+            continue
+        choices = [k for (lang, k), kind in kinds.items()
+                   if lang == topic.lang and kind in RELATED_KINDS]
+        for tip in topic.tips:
+            for key in tip.related:
+                kind = kinds.get((topic.lang, key))
+                if kind in RELATED_KINDS:
+                    continue
+                what = f"{NOUN[kind]}, not an article or letter" if kind else "not a known key"
+                problems.append(error(
+                    "unknown-related", f"related key '{key}' of tip '{tip.id}' is {what}",
+                    SourceRef(topic.source.path, tip.line),
+                    did_you_mean(key, choices) or "use the key of an article or letter"))
+    return problems
+

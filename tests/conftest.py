@@ -1,0 +1,125 @@
+"""Shared fixtures: content trees written from dicts, builds run as an author runs them."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+TEMPLATES = ROOT / "templates"
+
+SITE_YAML = """\
+base_url: https://example.org/guide/
+default_language: sv
+languages:
+  - code: sv
+    name: Svenska
+    title: Testsajt
+    sections: {articles: artiklar, letters: brev, tips: tips}
+  - code: en
+    name: English
+    title: Test site
+    sections: {articles: articles, letters: letters, tips: tips}
+"""
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `{relative path: text}` under `root` and return `root`."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return root
+
+
+def base_tree() -> dict[str, str]:
+    """The smallest valid content tree: settings and the real interface strings."""
+    return {
+        "site.yaml": SITE_YAML,
+        "sv/strings.yaml": (CONTENT / "sv" / "strings.yaml").read_text("utf-8"),
+        "en/strings.yaml": (CONTENT / "en" / "strings.yaml").read_text("utf-8"),
+    }
+
+
+@pytest.fixture
+def make_content(tmp_path: Path):
+    """`make_content({path: text})` -> a content folder with the base tree plus these files."""
+
+    def make(files: dict[str, str | bytes] | None = None, base: bool = True) -> Path:
+        tree = (base_tree() if base else {}) | (files or {})
+        return write_tree(tmp_path / "content", {k: v for k, v in tree.items() if v is not None})
+
+    return make
+
+
+def run_build(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run `python build.py ARGS` the way an author does, capturing its output."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's own site, built once per test session into a temporary folder."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    result = run_build("build", "--out", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_dir() -> Iterator:
+    """`serve_dir(path)` -> base URL of a loopback HTTP server for that folder."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def serve(path: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(path))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path, serve_dir) -> str:
+    """Base URL of the project's own built site, served on loopback."""
+    return serve_dir(built_site)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (no browser is ever downloaded)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
