@@ -97,6 +97,7 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
         translations = {lang: urls[id(other)] for lang, other in by_key[item.key].items()}
         routes.append(Route(urls[id(item)], item.kind, item.lang, item,
                             alternates=alternates(item.lang, translations)))
+    for item in items:  # after every page, so a clash is reported at the alias
         for alias in item.aliases:
             routes.append(Route(alias, "redirect", item.lang, item, target=urls[id(item)]))
     keys: dict[str, dict[str, str]] = {lang.code: {} for lang in languages}

@@ -120,6 +120,9 @@ class _Converter:
                 raise YamlError(self.line(node), f"unsupported YAML tag '{node.tag}'",
                                 "remove the '!' tag; write plain values")
             return node.value
+        if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+            raise YamlError(self.line(node), f"unsupported YAML tag '{node.tag}'",
+                            "remove the '!' tag; write plain values")
         if isinstance(node, yaml.SequenceNode):
             seq = Sequence(self.line(node))
             for child in node.value:

