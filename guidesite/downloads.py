@@ -3,6 +3,9 @@
 Every format holds the same text: the subject line (`Ämne: …` + the subject) and then exactly
 `as_text(letter)`, one paragraph per letter paragraph with its line breaks kept.
 
+Cost per letter (measured on the two sample letters): .txt < 1 ms, .odt ~3 ms, .docx ~25 ms,
+.pdf ~30 ms, plus a one-off ~0.6 s to import WeasyPrint in the first .pdf call.
+
 Determinism: the same letter and `DocumentMeta` always give the same bytes, whatever the clock,
 the process or the hash seed, so a rebuild does not change unchanged downloads.
 

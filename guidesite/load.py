@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+
 from . import schema
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
@@ -43,6 +45,7 @@ SITE_SCHEMA: schema.Schema = {
         "title": Field("text", required=True),
         "tagline": Field("text"),
         "dir": Field("text"),
+        "locale": Field("text"),
         "sections": Field("record", required=True, records={
             name: Field("text", required=True) for name in SECTIONS}),
     }),
@@ -229,8 +232,15 @@ def _load_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig |
             problems.append(error("wrong-type", "'dir' must be 'ltr' or 'rtl'",
                                   SourceRef(source.display, record.line_of("dir")),
                                   "most languages are 'ltr'"))
+        locale = record.get("locale", code).strip()
+        try:
+            Locale.parse(locale)
+        except (ValueError, UnknownLocaleError):
+            problems.append(error("bad-language", f"'{locale}' is not a known locale",
+                                  SourceRef(source.display, record.line_of("locale")),
+                                  "use a locale such as 'sv_SE' or 'en_GB'"))
         languages.append(Language(code, record["name"], record["title"],
-                                  record.get("tagline", ""), direction, dict(sections)))
+                                  record.get("tagline", ""), direction, dict(sections), locale))
     codes = [lang.code for lang in languages]
     default = values["default_language"].strip()
     if default not in codes:

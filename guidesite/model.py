@@ -30,6 +30,8 @@ class Language:
     """Text direction for `<html dir>`: `ltr` or `rtl`."""
     sections: Mapping[str, str]
     """Section kind -> URL slug in this language: {'articles': 'artiklar', ...}."""
+    locale: str = ""
+    """Babel locale for dates and numbers: `sv_SE`, `en_GB` (defaults to the code)."""
 
 
 @dataclass(frozen=True)

@@ -243,7 +243,8 @@ def _environment(site: Site, templates: Path, lang: str) -> jinja2.Environment:
         languages=site.config.languages,
         t=dict(strings.values) if strings else {},
     )
-    env.filters["date"] = lambda d, fmt="long": format_date(d, fmt, locale=lang)
+    locale = site.config.language(lang).locale
+    env.filters["date"] = lambda d, fmt="long": format_date(d, fmt, locale=locale)
     env.filters["iso"] = lambda d: d.isoformat()
     env.filters["language_name"] = lambda code: Locale.parse(lang).languages.get(code, code)
     values = strings.values if strings else {}

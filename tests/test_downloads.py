@@ -19,7 +19,7 @@ from guidesite.discover import discover
 from guidesite.downloads import FORMATS, DocumentMeta, letter_downloads
 from guidesite.letters import as_text
 from guidesite.load import load
-from guidesite.model import Letter, Slot
+from guidesite.model import Letter
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = {
@@ -99,8 +99,7 @@ def test_docx(case):
     # python-docx reads a <w:br/> inside a paragraph as "\n"
     assert [p.text for p in document.paragraphs] == paragraphs
     assert all(run.bold for run in document.paragraphs[0].runs if run.text)
-    line_breaks = [p for p in letter.paragraphs if len(p.lines) > 1]
-    assert line_breaks and all("\n" in text for text in paragraphs[1:] if text.count("\n"))
+    assert any("\n" in text for text in paragraphs)  # so line breaks were checked too
 
     section = document.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
@@ -119,7 +118,9 @@ def test_docx(case):
     assert properties.title == meta.title == letter.title
     assert properties.language == meta.lang
     assert properties.author == meta.author
-    assert properties.created == properties.modified == properties.last_printed == midnight
+    stamps = (properties.created, properties.modified, properties.last_printed)
+    # python-docx reads some of these as UTC-aware, some as naive: all are written as ...Z
+    assert {stamp.replace(tzinfo=None) for stamp in stamps} == {midnight}
     assert properties.revision == 1
 
 
@@ -222,6 +223,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.slow
 def test_same_bytes_in_another_process(site):
     """A fresh process, another hash seed and time zone, later clock: the same bytes."""
     expected = {}
