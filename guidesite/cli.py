@@ -60,7 +60,10 @@ def summary(result: Result) -> str:
     per_language = ", ".join(f"{lang} {count}" for lang, count in
                              result.pages_per_language.items() if lang != "root")
     pages = sum(result.pages_per_language.values())
-    return f"{pages} pages ({per_language})" if per_language else f"{pages} pages"
+    text = f"{pages} pages ({per_language})" if per_language else f"{pages} pages"
+    if result.letters:
+        text += f", {result.letters} letters with {result.downloads} downloads"
+    return text
 
 
 def _counts(result: Result) -> str:

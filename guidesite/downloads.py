@@ -68,18 +68,13 @@ def letter_downloads(letter: Letter, meta: DocumentMeta) -> dict[str, bytes]:
     }
 
 
-def _labels(letter: Letter) -> dict[str, str]:
-    return {f.name: f"[{f.label}]" for f in letter.fields}
-
-
 def _subject_line(letter: Letter, meta: DocumentMeta) -> str:
-    return f"{meta.subject_label} {fill(letter.subject, _labels(letter).__getitem__)}"
+    return f"{meta.subject_label} {fill(letter.subject, letter.blank)}"
 
 
 def _paragraphs(letter: Letter) -> list[list[str]]:
     """Paragraphs as lists of lines, blanks as `[Label]`: the structure of `as_text(letter)`."""
-    value_of = _labels(letter).__getitem__
-    return [[fill(line, value_of) for line in p.lines] for p in letter.paragraphs]
+    return [[fill(line, letter.blank) for line in p.lines] for p in letter.paragraphs]
 
 
 def _locale(lang: str) -> tuple[str, str]:

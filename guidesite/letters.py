@@ -75,8 +75,7 @@ def fill(parts: tuple[str | Slot, ...], value_of) -> str:
 
 def as_text(letter, value_of=None) -> str:
     """The letter as plain text; blanks become `[Label]` unless `value_of` fills them."""
-    labels = {f.name: f"[{f.label}]" for f in letter.fields}
-    value_of = value_of or labels.__getitem__
+    value_of = value_of or letter.blank
     paragraphs = ["\n".join(fill(line, value_of) for line in p.lines) for p in letter.paragraphs]
     return "\n\n".join(paragraphs) + "\n"
 

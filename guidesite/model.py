@@ -166,6 +166,10 @@ class Letter(Item):
         """The label shown for slot `name` (its name when the field is not declared)."""
         return next((f.label for f in self.fields if f.name == name), name)
 
+    def blank(self, name: str) -> str:
+        """How an unfilled slot reads in templates and downloads: `[Label]`."""
+        return f"[{self.label(name)}]"
+
 
 @dataclass(frozen=True)
 class Tip:

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
 from .discover import discover, display_path
 from .links import ExternalLink, check_links
@@ -27,6 +28,8 @@ class Options:
     out: Path
     write: bool = True
     drafts: bool = False
+    cache: Path | None = Path(".cache/guidesite")
+    """Where expensive outputs (letter downloads) are kept between builds; None: no cache."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Result:
     diagnostics: list[Diagnostic]
     pages_per_language: dict[str, int] = field(default_factory=dict)
     files: int = 0
+    letters: int = 0
+    downloads: int = 0
     seconds: float = 0.0
     external: list[ExternalLink] = field(default_factory=list)
 
@@ -65,8 +70,9 @@ def build(options: Options) -> Result:
     layout = plan(site, include_drafts=options.drafts)
     problems += layout.problems
     copies = static_files(options.templates)
-    known = {route.url for route in layout.routes} | set(copies)
-    output = render(site, layout, options.templates, known)
+    downloads = _download_paths(layout)
+    known = {route.url for route in layout.routes} | set(copies) | downloads
+    output = render(site, layout, options.templates, known, Cache(options.cache))
     problems += output.problems
     if not output.problems:
         broken, external = check_links(output.pages, set(output.pages) | set(copies),
@@ -79,13 +85,22 @@ def build(options: Options) -> Result:
     if options.write and not has_errors(problems):
         problems += write_site(options.out, output.pages, copies)
     return _finish(problems, started, dict(result_counts), len(output.pages) + len(copies),
-                   external)
+                   external, sum(route.kind == "letter" for route in layout.routes),
+                   len(downloads))
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,
-            files: int = 0, external: list[ExternalLink] | None = None) -> Result:
-    return Result(sorted(problems, key=sort_key), counts or {}, files,
+            files: int = 0, external: list[ExternalLink] | None = None, letters: int = 0,
+            downloads: int = 0) -> Result:
+    return Result(sorted(problems, key=sort_key), counts or {}, files, letters, downloads,
                   time.perf_counter() - started, external or [])
+
+
+def _download_paths(layout) -> set[str]:
+    from .downloads import FORMATS
+
+    return {f"{route.url}{route.item.slug}.{fmt}" for route in layout.routes
+            if route.kind == "letter" for fmt in FORMATS}
 
 
 def _missing_site_yaml(content: Path) -> Diagnostic:

@@ -14,8 +14,12 @@ import jinja2
 from babel import Locale
 from babel.dates import format_date
 
+from . import downloads
+from . import letters as letters_module
+from .cache import Cache, code_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
+from .downloads import FORMATS, DocumentMeta, letter_downloads
 from .letters import as_data
 from .markdown import Markdown, Rendered
 from .model import Item, Letter, Site, Tip, TipTopic
@@ -50,7 +54,8 @@ class Output:
     problems: tuple[Diagnostic, ...]
 
 
-def render(site: Site, layout: Plan, templates: Path, known: set[str]) -> Output:
+def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Cache
+           ) -> Output:
     """Render every route; `known` is every site-root URL or file the output will have."""
     markdown = Markdown(allow_html=site.config.allow_html)
     routes_by_item = {id(r.item): r for r in layout.routes if r.item and r.kind != "redirect"}
@@ -118,6 +123,11 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str]) -> Output
         }
         if isinstance(route.item, Letter) and route.kind == "letter":
             context.update(_letter_context(site, route.item, by_key, bodies))
+            files = letter_files(site, route.item, cache)
+            for name, data in files.items():
+                pages[route.url + name] = data
+            context["downloads"] = [{"format": name.rsplit(".", 1)[1], "href": name}
+                                    for name in files]
         try:
             html = env.get_template(route.template).render(context)
         except jinja2.TemplateNotFound as exc:
@@ -184,8 +194,30 @@ def _letter_context(site: Site, letter: Letter, by_key: dict, bodies: dict) -> d
         "letter_json": json.dumps({"lang": letter.lang, "versions": data, "messages": messages},
                                   ensure_ascii=False,
                                   sort_keys=True).replace("<", "\\u003c"),
-        "downloads": [],
     }
+
+
+def letter_files(site: Site, letter: Letter, cache: Cache) -> dict[str, bytes]:
+    """`<slug>.<format>` -> bytes of each download, from the cache when the letter is unchanged."""
+    meta = DocumentMeta(title=letter.title,
+                        subject_label=site.strings[letter.lang].values["letter_subject"],
+                        author=site.config.organisation, date=letter.updated or letter.date,
+                        lang=letter.lang)
+    key = fingerprint(DOWNLOADS_CODE, meta, letter.subject, letter.paragraphs, letter.fields)
+    files: dict[str, bytes] = {}
+    missing = [fmt for fmt in FORMATS if cache.get(f"{key}.{fmt}") is None]
+    made = letter_downloads(letter, meta) if missing else {}
+    for fmt in FORMATS:
+        data = made.get(fmt) or cache.get(f"{key}.{fmt}")
+        if fmt in made:
+            cache.put(f"{key}.{fmt}", made[fmt])
+        files[f"{letter.slug}.{fmt}"] = data
+    return files
+
+
+DOWNLOADS_CODE = code_version(downloads, letters_module,
+                              packages=("python-docx", "odfpy", "weasyprint", "pydyf"))
+"""Changes when the code or libraries that make the downloads change, invalidating the cache."""
 
 
 def _template_caller() -> SourceRef | None:

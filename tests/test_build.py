@@ -8,7 +8,8 @@ from pathlib import Path
 
 from conftest import CONTENT, ROOT, run_build
 
-ARTICLE = "---\ntitle: {title}\nsummary: Kort sammanfattning.\ndate: 2026-11-01\n{extra}---\n{body}\n"
+ARTICLE = ("---\ntitle: {title}\nsummary: Kort sammanfattning.\ndate: 2026-11-01\n{extra}---\n"
+           "{body}\n")
 
 
 class Head(HTMLParser):
@@ -47,8 +48,8 @@ def test_real_site_builds_without_warnings(tmp_path: Path) -> None:
     result = run_build("--out", tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert re.match(r"Built \d+ pages \(sv \d+, en \d+\) in [\d.]+ s into .*site/ \(0 errors, "
-                    r"0 warnings\)\n$", result.stdout)
+    assert re.match(r"Built \d+ pages \(sv \d+, en \d+\), 8 letters with 32 downloads in "
+                    r"[\d.]+ s into .*site/ \(0 errors, 0 warnings\)\n$", result.stdout)
 
 
 def test_every_content_item_has_its_page(built_site: Path) -> None:

@@ -2,7 +2,8 @@
 
 The build must exit 1, print exactly `expected.txt`, and leave the earlier output untouched.
 Files ending in .delete remove a base file, .drop removes the listed keys from one, .append
-adds lines to one. Set UPDATE_EXPECTED=1 to rewrite the expected reports after an intended wording change.
+adds lines to one. Set UPDATE_EXPECTED=1 to rewrite the expected reports after an intended
+wording change.
 """
 
 from __future__ import annotations

@@ -141,4 +141,7 @@ def test_without_javascript_the_template_is_readable(browser, site_url) -> None:
     assert page.locator(".js-hide").is_visible()  # says the form needs JavaScript
     text = page.locator("#letter").inner_text()
     assert "[Ditt namn]" in text and "Med vänliga hälsningar" in text
+    downloads = page.locator(".downloads a[download]")
+    assert [a.get_attribute("href") for a in downloads.all()] == [
+        f"aterkoppling-efter-intervju-brev.{fmt}" for fmt in ("docx", "odt", "pdf", "txt")]
     context.close()
