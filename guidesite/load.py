@@ -12,7 +12,7 @@ from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
 from .letters import FIELD_NAME, parse_body, parse_line, slots_in
 from .model import (
-    SECTIONS,
+    FOLDERS,
     Article,
     Item,
     Language,
@@ -47,7 +47,7 @@ SITE_SCHEMA: schema.Schema = {
         "dir": Field("text"),
         "locale": Field("text"),
         "sections": Field("record", required=True, records={
-            name: Field("text", required=True) for name in SECTIONS}),
+            name: Field("text", required=True) for name in FOLDERS}),
     }),
 }
 _COMMON = {

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -52,13 +53,16 @@ class Rendered:
 class Markdown:
     """A configured parser; make one per process and reuse it for every page."""
 
-    def __init__(self, allow_html: bool = False, hard_breaks: bool = False) -> None:
+    def __init__(self, allow_html: bool = False, hard_breaks: bool = False,
+                 anchor_label: str = "Link to this section") -> None:
         self.md = (MarkdownIt("commonmark", {"html": allow_html, "xhtmlOut": False,
                                              "breaks": hard_breaks})
                    .enable(["table", "strikethrough"])
                    .use(footnote_plugin))
         self.md.core.ruler.push("site_headings", _headings_rule)
         self.md.core.ruler.push("site_links", _links_rule)
+        self.md.add_render_rule("heading_close", _heading_close)
+        self.anchor_label = anchor_label
 
     def render(self, text: str, where: SourceRef, keys: Mapping[str, str]) -> Rendered:
         """Render `text`, whose first line is `where.line` of `where.path`.
@@ -66,6 +70,7 @@ class Markdown:
         `keys` maps translation keys of the same language to the URLs `key:` links become.
         """
         env: dict = {"where": where, "keys": keys, "headings": [], "links": [],
+                     "anchor_label": self.anchor_label,
                      "problems": [], "text": []}
         tokens = self.md.parse(text, env)
         html = self.md.renderer.render(tokens, self.md.options, env)
@@ -105,10 +110,20 @@ def _headings_rule(state: StateCore) -> None:
             anchor, number = f"{wanted}-{number}", number + 1
         used.add(anchor)
         token.attrSet("id", anchor)
+        token.attrSet("class", "anchored")
         text = _plain(inline).strip()
         state.env["text"].append(text)
         line = _line(state.env, token)
         state.env["headings"].append(Heading(int(token.tag[1]), anchor, text, line))
+
+
+def _heading_close(self, tokens: list[Token], index: int, options, env: dict) -> str:
+    """Close a heading with a link to itself, which the site script turns into copy-link."""
+    opening = tokens[index - 2]
+    anchor = opening.attrGet("id")
+    label = f"{env['anchor_label']}: {_plain(tokens[index - 1]).strip()}"
+    return (f' <a class="anchor" href="#{anchor}" aria-label="{escapeHtml(label)}">#</a>'
+            f"</{tokens[index].tag}>\n")
 
 
 def _links_rule(state: StateCore) -> None:

@@ -9,6 +9,7 @@ from .diagnostics import Diagnostic, SourceRef, error
 from .model import SECTIONS, Item, Site
 
 TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html",
+             "educators": "educators.html", "handout": "handout.html",
              "article": "article.html", "page": "page.html", "redirect": "redirect.html",
              "letter": "letter.html", "tips": "tips.html"}
 SECTION_OF = {"article": "articles", "letter": "letters", "tips": "tips"}
@@ -69,6 +70,13 @@ def item_url(site: Site, item: Item) -> str:
     return f"{item.lang}/{section}/{item.slug}/"
 
 
+def handout_url(site: Site, item: Item) -> str:
+    """The printable one-page handout of an item, in the language's educators' folder."""
+    language = site.config.language(item.lang)
+    return (f"{item.lang}/{language.sections['educators']}/"
+            f"{language.sections[SECTION_OF[item.kind]]}/{item.slug}/")
+
+
 def plan(site: Site, include_drafts: bool = False) -> Plan:
     """Lay out the site: one route per page, translations linked, URL collisions reported."""
     items = tuple(i for i in site.items if include_drafts or not i.draft)
@@ -93,10 +101,17 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
                        for other in languages}
             routes.append(Route(urls_in[code], "section", code, section=section,
                                 alternates=alternates(code, urls_in)))
+        educators = {other.code: f"{other.code}/{other.sections['educators']}/"
+                     for other in languages}
+        routes.append(Route(educators[code], "educators", code,
+                            alternates=alternates(code, educators)))
     for item in items:
         translations = {lang: urls[id(other)] for lang, other in by_key[item.key].items()}
         routes.append(Route(urls[id(item)], item.kind, item.lang, item,
                             alternates=alternates(item.lang, translations)))
+    for item in items:
+        if item.kind in SECTION_OF:
+            routes.append(Route(handout_url(site, item), "handout", item.lang, item))
     for item in items:  # after every page, so a clash is reported at the alias
         for alias in item.aliases:
             routes.append(Route(alias, "redirect", item.lang, item, target=urls[id(item)]))
@@ -132,4 +147,4 @@ def _describe(route: Route) -> str:
     if route.item is not None:
         return route.item.source.path
     return {"home": "the language's home page", "section": "a section listing",
-            "root": "the language chooser"}[route.kind]
+            "educators": "the educators' page", "root": "the language chooser"}[route.kind]

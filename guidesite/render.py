@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 from babel import Locale
 from babel.dates import format_date
+from markupsafe import Markup
 
 from . import downloads
 from . import letters as letters_module
@@ -20,10 +21,12 @@ from .cache import Cache, code_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
 from .downloads import FORMATS, DocumentMeta, letter_downloads
-from .letters import as_data
+from .letters import as_data, as_text
 from .markdown import Markdown, Rendered
 from .model import Item, Letter, Site, Tip, TipTopic
-from .plan import KIND_OF, Plan, Route
+from .plan import KIND_OF, Plan, Route, handout_url
+from .qr import qr_svg
+from .readability import Readability, measure
 from .urls import RelativeKeys, relative
 
 WORDS_PER_MINUTE = 180
@@ -37,6 +40,7 @@ class Body:
 
     rendered: Rendered
     minutes: int
+    readability: Readability | None
 
     @property
     def sections(self) -> list:
@@ -57,8 +61,10 @@ class Output:
 def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Cache
            ) -> Output:
     """Render every route; `known` is every site-root URL or file the output will have."""
-    markdown = Markdown(allow_html=site.config.allow_html)
-    routes_by_item = {id(r.item): r for r in layout.routes if r.item and r.kind != "redirect"}
+    markdowns = {lang: Markdown(allow_html=site.config.allow_html,
+                                anchor_label=strings.values["heading_link"])
+                  for lang, strings in site.strings.items()}
+    routes_by_item = {id(r.item): r for r in layout.routes if r.item and r.kind == r.item.kind}
     problems: list[Diagnostic] = []
     bodies: dict[int, Body] = {}
     tip_bodies: dict[int, dict[str, Rendered]] = {}
@@ -66,7 +72,9 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
         url = routes_by_item[id(item)].url
         keys = RelativeKeys(layout.keys[item.lang], url)
         text, line = _main_markdown(item)
+        markdown = markdowns[item.lang]
         rendered = markdown.render(text, SourceRef(item.source.path, line), keys)
+        prose = [rendered.text]
         problems.extend(rendered.problems)
         words = len(rendered.text.split())
         if isinstance(item, TipTopic):
@@ -77,7 +85,11 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
                 problems.extend(tip_body.problems)
                 tip_bodies[id(item)][tip.id] = tip_body
                 words += len(tip_body.text.split()) + len(tip.title.split())
-        bodies[id(item)] = Body(rendered, max(1, math.ceil(words / WORDS_PER_MINUTE)))
+                prose += [tip.title + ".", tip_body.text]
+        if isinstance(item, Letter):
+            prose.append(as_text(item))
+        bodies[id(item)] = Body(rendered, max(1, math.ceil(words / WORDS_PER_MINUTE)),
+                                measure("\n".join(prose), item.lang))
     by_key = {(item.lang, item.key): item for item in layout.items}
     tips_about = _tips_index(layout)
     envs = {lang.code: _environment(site, templates, lang.code) for lang in site.config.languages}
@@ -112,6 +124,9 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
                 relative(_from, _keys[key]) if key in _keys else ""),
             "key_target": keys.get,
             "body_of": lambda item: bodies[id(item)],
+            "qr": lambda target, label: Markup(qr_svg(site.config.base_url + target, label)),
+            "handout_url": lambda item: handout_url(site, item),
+            "items": listings.get(route.lang, {}),
             "tip_bodies": tip_bodies.get(id(route.item), {}),
             "related": lambda keys, _route=route: [
                 (by_key[(_route.lang, k)].title,
@@ -283,4 +298,7 @@ def _environment(site: Site, templates: Path, lang: str) -> jinja2.Environment:
     one = values.get("reading_time_one", "{n}")
     other = values.get("reading_time_other", "{n}")
     env.globals["reading_time"] = lambda n: (one if n == 1 else other).replace("{n}", str(n))
+    env.globals["readability"] = lambda r: "" if r is None else values.get(
+        "readability", "{level} ({score})").replace("{level}", values.get(
+            f"level_{r.level}", r.level)).replace("{score}", str(r.score))
     return env

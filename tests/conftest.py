@@ -24,11 +24,11 @@ languages:
   - code: sv
     name: Svenska
     title: Testsajt
-    sections: {articles: artiklar, letters: brev, tips: tips}
+    sections: {articles: artiklar, letters: brev, tips: tips, educators: for-pedagoger}
   - code: en
     name: English
     title: Test site
-    sections: {articles: articles, letters: letters, tips: tips}
+    sections: {articles: articles, letters: letters, tips: tips, educators: for-educators}
 """
 
 

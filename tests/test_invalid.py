@@ -1,8 +1,8 @@
 """Each folder in tests/invalid is a broken content tree with the exact report it must give.
 
 The build must exit 1, print exactly `expected.txt`, and leave the earlier output untouched.
-Files ending in .delete remove a base file, .drop removes the listed keys from one, .append
-adds lines to one. Set UPDATE_EXPECTED=1 to rewrite the expected reports after an intended
+Files ending in .delete remove a base file, .drop removes the listed keys from one, .prepend
+adds lines at its top. Set UPDATE_EXPECTED=1 to rewrite the expected reports after an intended
 wording change.
 """
 
@@ -35,9 +35,9 @@ def test_invalid_content_is_reported_and_site_kept(case: Path, tmp_path: Path) -
             keys = tuple(f"{key}:" for key in source.read_text().split())
             lines = target.read_text("utf-8").splitlines(keepends=True)
             target.write_text("".join(x for x in lines if not x.startswith(keys)), "utf-8")
-        elif source.name.endswith(".append"):
-            target = content / str(rel).removesuffix(".append")
-            target.write_text(target.read_text("utf-8") + source.read_text("utf-8"), "utf-8")
+        elif source.name.endswith(".prepend"):
+            target = content / str(rel).removesuffix(".prepend")
+            target.write_text(source.read_text("utf-8") + target.read_text("utf-8"), "utf-8")
         elif source.is_file():
             (content / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, content / rel)

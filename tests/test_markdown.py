@@ -15,7 +15,8 @@ def test_heading_ids_are_ascii_unique_and_overridable() -> None:
     assert [(h.id, h.text, h.line) for h in result.headings] == [
         ("vaga-fraga", "Våga fråga", 10), ("vaga-fraga-2", "Våga fråga", 12),
         ("mitt-id", "Eget id", 14), ("main-2", "Main", 16)]
-    assert '<h2 id="mitt-id">Eget id</h2>' in result.html
+    assert ('<h2 id="mitt-id" class="anchored">Eget id <a class="anchor" href="#mitt-id" '
+            'aria-label="Link to this section: Eget id">#</a></h2>') in result.html
 
 
 def test_key_links_resolve_and_unknown_keys_are_reported_with_line() -> None:

@@ -19,7 +19,9 @@ def test_urls_and_alternates(make_content) -> None:
     routes = {r.url: r for r in plan(site).routes}
     assert {"", "sv/", "en/", "sv/artiklar/", "en/articles/", "sv/brev/", "en/letters/",
             "sv/tips/", "en/tips/", "sv/artiklar/fraga/", "en/articles/ask/",
-            "sv/artiklar/bara-sv/", "sv/om/"} == set(routes)
+            "sv/artiklar/bara-sv/", "sv/om/", "sv/for-pedagoger/", "en/for-educators/",
+            "sv/for-pedagoger/artiklar/fraga/", "sv/for-pedagoger/artiklar/bara-sv/",
+            "en/for-educators/articles/ask/"} == set(routes)
     [to_en] = routes["sv/artiklar/fraga/"].alternates
     assert (to_en.lang, to_en.url, to_en.translated) == ("en", "en/articles/ask/", True)
     [missing] = routes["sv/artiklar/bara-sv/"].alternates

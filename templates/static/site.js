@@ -1,0 +1,25 @@
+/* Copy-link controls: the "#" beside a heading or tip copies the page's public address with
+   that anchor, so a teacher can paste an exact link. Without JavaScript it is a plain link. */
+(function () {
+  "use strict";
+  var status = document.getElementById("copy-status");
+  var canonical = document.querySelector("link[rel=canonical]");
+  if (!status || !canonical || !navigator.clipboard) return;
+  var base = canonical.href.split("#")[0];
+  var timer;
+
+  function tell(message) {
+    window.clearTimeout(timer);
+    status.textContent = message;
+    timer = window.setTimeout(function () { status.textContent = ""; }, 4000);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.anchor") : null;
+    if (!link) return;
+    var address = base + link.getAttribute("href");
+    navigator.clipboard.writeText(address).then(function () {
+      tell(status.getAttribute("data-copied") + " " + address);
+    }, function () { /* the link still works as a link */ });
+  });
+})();
