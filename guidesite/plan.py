@@ -111,7 +111,9 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
                             alternates=alternates(item.lang, translations)))
     for item in items:
         if item.kind in SECTION_OF:
-            routes.append(Route(handout_url(site, item), "handout", item.lang, item))
+            handouts = {lang: handout_url(site, other) for lang, other in by_key[item.key].items()}
+            routes.append(Route(handouts[item.lang], "handout", item.lang, item,
+                                alternates=alternates(item.lang, handouts)))
     for item in items:  # after every page, so a clash is reported at the alias
         for alias in item.aliases:
             routes.append(Route(alias, "redirect", item.lang, item, target=urls[id(item)]))
