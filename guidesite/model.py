@@ -12,7 +12,7 @@ from .diagnostics import SourceRef
 KINDS = ("article", "letter", "tips", "page")
 """Item kinds, in the order listings and tables show them."""
 SECTIONS = ("articles", "letters", "tips")
-FOLDERS = (*SECTIONS, "educators")
+FOLDERS = (*SECTIONS, "educators", "search")
 """URL folders each language names in site.yaml: the item sections and the educators' page."""
 """Kinds with a section (`<lang>/<section slug>/<item slug>/`); pages sit at `<lang>/<slug>/`."""
 

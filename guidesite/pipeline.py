@@ -14,6 +14,7 @@ from .links import ExternalLink, check_links
 from .load import load
 from .plan import plan
 from .render import Output, render
+from .search import build_index
 from .validate import validate
 from .write import write_site
 
@@ -83,7 +84,8 @@ def build(options: Options) -> Result:
     result_counts = Counter(route.lang or "root" for route in layout.routes
                             if route.kind != "redirect")
     if options.write and not has_errors(problems):
-        problems += write_site(options.out, output.pages, copies)
+        problems += write_site(options.out, output.pages, copies,
+                               finish=lambda folder: build_index(folder, site.config))
     return _finish(problems, started, dict(result_counts), len(output.pages) + len(copies),
                    external, sum(route.kind == "letter" for route in layout.routes),
                    len(downloads))

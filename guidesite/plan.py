@@ -9,7 +9,7 @@ from .diagnostics import Diagnostic, SourceRef, error
 from .model import SECTIONS, Item, Site
 
 TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html",
-             "educators": "educators.html", "handout": "handout.html",
+             "educators": "educators.html", "handout": "handout.html", "search": "search.html",
              "article": "article.html", "page": "page.html", "redirect": "redirect.html",
              "letter": "letter.html", "tips": "tips.html"}
 SECTION_OF = {"article": "articles", "letter": "letters", "tips": "tips"}
@@ -101,10 +101,10 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
                        for other in languages}
             routes.append(Route(urls_in[code], "section", code, section=section,
                                 alternates=alternates(code, urls_in)))
-        educators = {other.code: f"{other.code}/{other.sections['educators']}/"
-                     for other in languages}
-        routes.append(Route(educators[code], "educators", code,
-                            alternates=alternates(code, educators)))
+        for page in ("educators", "search"):
+            urls_in = {other.code: f"{other.code}/{other.sections[page]}/"
+                       for other in languages}
+            routes.append(Route(urls_in[code], page, code, alternates=alternates(code, urls_in)))
     for item in items:
         translations = {lang: urls[id(other)] for lang, other in by_key[item.key].items()}
         routes.append(Route(urls[id(item)], item.kind, item.lang, item,
@@ -149,4 +149,5 @@ def _describe(route: Route) -> str:
     if route.item is not None:
         return route.item.source.path
     return {"home": "the language's home page", "section": "a section listing",
-            "educators": "the educators' page", "root": "the language chooser"}[route.kind]
+            "educators": "the educators' page", "search": "the search page",
+            "root": "the language chooser"}[route.kind]

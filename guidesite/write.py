@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef, error
@@ -17,9 +17,13 @@ STAGING = ".{name}.tmp-{pid}"
 RETIRED = ".{name}.old-{pid}"
 
 
-def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
-               ) -> list[Diagnostic]:
-    """Replace `out` with exactly `files` (path -> bytes) plus `copies` (path -> source file)."""
+def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
+               finish: Callable[[Path], list[Diagnostic]] | None = None) -> list[Diagnostic]:
+    """Replace `out` with exactly `files` (path -> bytes) plus `copies` (path -> source file).
+
+    `finish(folder)` runs on the complete new folder before it is swapped in (the search
+    index is made there); its errors stop the swap like a failed write.
+    """
     out = out.absolute()
     parent = out.parent
     try:
@@ -37,6 +41,11 @@ def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
                 target.write_bytes(files[rel])
             else:
                 shutil.copyfile(copies[rel], target)
+        if finish is not None:
+            problems = finish(staging)
+            if any(p.severity == "error" for p in problems):
+                shutil.rmtree(staging, ignore_errors=True)
+                return problems
         retired = parent / RETIRED.format(name=out.name, pid=os.getpid())
         if out.exists():
             out.rename(retired)

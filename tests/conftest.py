@@ -24,11 +24,11 @@ languages:
   - code: sv
     name: Svenska
     title: Testsajt
-    sections: {articles: artiklar, letters: brev, tips: tips, educators: for-pedagoger}
+    sections: {articles: artiklar, letters: brev, tips: tips, educators: for-pedagoger, search: sok}
   - code: en
     name: English
     title: Test site
-    sections: {articles: articles, letters: letters, tips: tips, educators: for-educators}
+    sections: {articles: articles, letters: letters, tips: tips, educators: for-educators, search: search}
 """
 
 
