@@ -107,11 +107,13 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
             routes.append(Route(urls_in[code], page, code, alternates=alternates(code, urls_in)))
     for item in items:
         translations = {lang: urls[id(other)] for lang, other in by_key[item.key].items()}
+        translations[item.lang] = urls[id(item)]
         routes.append(Route(urls[id(item)], item.kind, item.lang, item,
                             alternates=alternates(item.lang, translations)))
     for item in items:
         if item.kind in SECTION_OF:
             handouts = {lang: handout_url(site, other) for lang, other in by_key[item.key].items()}
+            handouts[item.lang] = handout_url(site, item)
             routes.append(Route(handouts[item.lang], "handout", item.lang, item,
                                 alternates=alternates(item.lang, handouts)))
     for item in items:  # after every page, so a clash is reported at the alias
