@@ -82,9 +82,9 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
     items = tuple(i for i in site.items if include_drafts or not i.draft)
     languages = site.config.languages
     urls = {id(item): item_url(site, item) for item in items}
-    by_key: dict[str, dict[str, Item]] = defaultdict(dict)
-    for item in items:
-        by_key[item.key].setdefault(item.lang, item)
+    by_key: dict[tuple[str, str], dict[str, Item]] = defaultdict(dict)
+    for item in items:  # translations: the same key and kind in another language
+        by_key[(item.kind, item.key)].setdefault(item.lang, item)
 
     def alternates(lang: str, url_in: dict[str, str]) -> tuple[Alternate, ...]:
         return tuple(Alternate(other.code, other.name, url_in.get(other.code, f"{other.code}/"),
@@ -106,13 +106,13 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
                        for other in languages}
             routes.append(Route(urls_in[code], page, code, alternates=alternates(code, urls_in)))
     for item in items:
-        translations = {lang: urls[id(other)] for lang, other in by_key[item.key].items()}
+        translations = {lang: urls[id(other)] for lang, other in by_key[(item.kind, item.key)].items()}
         translations[item.lang] = urls[id(item)]
         routes.append(Route(urls[id(item)], item.kind, item.lang, item,
                             alternates=alternates(item.lang, translations)))
     for item in items:
         if item.kind in SECTION_OF:
-            handouts = {lang: handout_url(site, other) for lang, other in by_key[item.key].items()}
+            handouts = {lang: handout_url(site, other) for lang, other in by_key[(item.kind, item.key)].items()}
             handouts[item.lang] = handout_url(site, item)
             routes.append(Route(handouts[item.lang], "handout", item.lang, item,
                                 alternates=alternates(item.lang, handouts)))
