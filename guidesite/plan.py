@@ -106,13 +106,15 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
                        for other in languages}
             routes.append(Route(urls_in[code], page, code, alternates=alternates(code, urls_in)))
     for item in items:
-        translations = {lang: urls[id(other)] for lang, other in by_key[(item.kind, item.key)].items()}
+        siblings = by_key[(item.kind, item.key)]
+        translations = {lang: urls[id(other)] for lang, other in siblings.items()}
         translations[item.lang] = urls[id(item)]
         routes.append(Route(urls[id(item)], item.kind, item.lang, item,
                             alternates=alternates(item.lang, translations)))
     for item in items:
         if item.kind in SECTION_OF:
-            handouts = {lang: handout_url(site, other) for lang, other in by_key[(item.kind, item.key)].items()}
+            siblings = by_key[(item.kind, item.key)]
+            handouts = {lang: handout_url(site, other) for lang, other in siblings.items()}
             handouts[item.lang] = handout_url(site, item)
             routes.append(Route(handouts[item.lang], "handout", item.lang, item,
                                 alternates=alternates(item.lang, handouts)))
