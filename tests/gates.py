@@ -227,15 +227,21 @@ class AxeViolation:
         return "\n".join(lines)
 
 
-_RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {
-    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-  return result.violations.map(v => ({
-    id: v.id, impact: v.impact || '', help: v.help,
-    nodes: v.nodes.map(n => ({
-      target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t).join(' '),
-      detail: ((n.any[0] || n.all[0] || n.none[0] || {}).message || '')}))}));
+_START_AXE = """(tags) => {
+  window.__gatesAxe = axe.run(document, {
+    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}
+  ).then(result => ({
+    violations: result.violations.map(v => ({
+      id: v.id, impact: v.impact || '', help: v.help,
+      nodes: v.nodes.map(n => ({
+        target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t).join(' '),
+        detail: ((n.any[0] || n.all[0] || n.none[0] || {}).message || '')}))})),
+    dark: matchMedia('(prefers-color-scheme: dark)').matches,
+    print: matchMedia('print').matches}));
 }"""
+"""Starts axe without waiting for it, so that the next page loads while this one is audited."""
+
+_AXE_RESULT = "() => window.__gatesAxe"
 
 _REFRESH = re.compile(r'<meta\s+http-equiv="refresh"[^>]*>', re.IGNORECASE)
 
@@ -275,7 +281,8 @@ def axe_audit(browser, urls: dict[str, str], scheme: str = "light",
               media: str = "screen") -> list[AxeViolation]:
     """axe-core's WCAG 2.1 A/AA violations on every page, in one context for `scheme`.
 
-    The context bypasses CSP only so that axe itself can be injected. An instant meta refresh
+    axe is injected into every document of a context that bypasses CSP (only this one: the
+    reader's view with CSP enforced is `browse`). An instant meta refresh
     (a moved page) is dropped from the document so that the page itself is audited, not the
     one it sends the reader to.
     """
@@ -298,16 +305,35 @@ def axe_audit(browser, urls: dict[str, str], scheme: str = "light",
                 route.continue_()
 
         context.route("**/*", without_refresh)
-        page = context.new_page()
-        page.emulate_media(media=media, color_scheme=scheme)
-        for name, url in urls.items():
-            page.goto(url, wait_until="load")
-            page.add_script_tag(content=source)
-            for found in page.evaluate(_RUN_AXE, WCAG_TAGS):
+        context.add_init_script(script=source)  # once per context; cheaper than a script tag
+        lanes = [context.new_page() for _ in range(min(2, len(urls)))]
+        for page in lanes:
+            page.emulate_media(media=media, color_scheme=scheme)
+        running: list[tuple[object, str, str]] = []
+
+        def collect() -> None:
+            page, name, url = running.pop(0)
+            run = page.evaluate(_AXE_RESULT)
+            if page.url != url:
+                raise RuntimeError(f"{name}: audited {page.url} instead of {url}")
+            if run["dark"] != (scheme == "dark") or run["print"] != (media == "print"):
+                raise RuntimeError(f"{name}: the page was not shown as {scheme}/{media} "
+                                   f"(dark={run['dark']}, print={run['print']})")
+            for found in run["violations"]:
                 violations.append(AxeViolation(
                     name, found["id"], found["impact"], found["help"],
                     tuple(n["target"] for n in found["nodes"]),
                     tuple(n["detail"] for n in found["nodes"])))
+
+        for index, (name, url) in enumerate(urls.items()):
+            if len(running) == len(lanes):
+                collect()
+            page = lanes[index % len(lanes)]
+            page.goto(url, wait_until="load")
+            page.evaluate(_START_AXE, WCAG_TAGS)
+            running.append((page, name, url))
+        while running:
+            collect()
     finally:
         context.close()
     return violations
@@ -377,7 +403,11 @@ def browse(browser, urls: dict[str, str], viewport: dict[str, int] = NARROW,
 
         def on_error(error) -> None:
             if current:
-                current[-1].console_errors.append(f"uncaught {error}")
+                frames = [line.strip() for line in (error.stack or "").splitlines()
+                          if line.strip().startswith("at ")]
+                where = f" ({frames[0]})" if frames else ""
+                current[-1].console_errors.append(f"uncaught {error.name}: {error.message}"
+                                                  + where)
 
         page.on("request", on_request)
         page.on("console", on_console)
@@ -413,3 +443,95 @@ def _settled(page, script: str, tries: int = 3):
 
 def report_lines(items: Iterable[object]) -> str:
     return "\n".join(str(item) for item in items)
+
+
+# --- Small fixture sites that prove each gate can fail ------------------------------------------
+
+FIXTURE_CONTENT = {
+    "sv/articles/a.md": (
+        "---\n"
+        "title: En artikel\n"
+        "summary: En kort artikel för testerna.\n"
+        "date: 2026-01-01\n"
+        "aliases: [sv/artiklar/gammal/]\n"
+        "---\n"
+        "Lite text i artikeln.\n"
+        "\n"
+        "## Ett avsnitt\n"
+        "\n"
+        "Mer text.\n"),
+    "sv/pages/p.md": (
+        "---\n"
+        "title: En sida\n"
+        "summary: En sida för testerna.\n"
+        "---\n"
+        "Text på sidan.\n"),
+}
+"""Two items and a moved address (a redirect page), on top of `base_tree()`."""
+
+FIXTURE_PAGE = "sv/p/index.html"
+"""The page built from `sv/pages/p.md` with templates/page.html."""
+
+
+def copy_templates(source: Path, dest: Path,
+                   inserts: Iterable[tuple[str, str, str]] = (),
+                   replaces: Iterable[tuple[str, str, str]] = (),
+                   files: dict[str, bytes | str] | None = None) -> Path:
+    """A copy of a templates folder, changed.
+
+    `inserts` are (file, anchor, text): text goes right after the first `anchor`;
+    `replaces` are (file, old, new); `files` adds or overwrites files. An anchor or old text
+    that is missing fails loudly, so that a changed template cannot quietly defuse a test.
+    """
+    shutil.copytree(source, dest)
+    for name, anchor, text in inserts:
+        path = dest / name
+        template = path.read_text("utf-8")
+        if anchor not in template:
+            raise AssertionError(f"{anchor!r} is not in {name}: update the fixture")
+        path.write_text(template.replace(anchor, anchor + text, 1), "utf-8")
+    for name, old, new in replaces:
+        path = dest / name
+        template = path.read_text("utf-8")
+        if old not in template:
+            raise AssertionError(f"{old!r} is not in {name}: update the fixture")
+        path.write_text(template.replace(old, new), "utf-8")
+    for name, data in (files or {}).items():
+        path = dest / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, "utf-8")
+    return dest
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 grey PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+
+
+def fixture_site(tmp_path: Path, make_content, content: dict[str, str | None] | None = None,
+                 **template_changes) -> Path:
+    """Build FIXTURE_CONTENT (plus `content`) with a changed copy of the real templates.
+
+    `template_changes` are copy_templates' inserts/replaces/files. The build must succeed:
+    these sites are broken only in ways the build does not check.
+    """
+    from conftest import TEMPLATES, run_build
+
+    folder = make_content(FIXTURE_CONTENT | (content or {}))
+    templates = copy_templates(TEMPLATES, tmp_path / "templates", **template_changes)
+    out = tmp_path / "site"
+    result = run_build("build", "--content", folder, "--templates", templates, "--out", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
