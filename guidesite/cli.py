@@ -14,7 +14,8 @@ COMMANDS = ("build", "check", "serve")
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
-    options = Options(args.content, args.templates, args.out)
+    options = Options(args.content, args.templates, args.out,
+                      update_lock=getattr(args, "update_lock", False))
     if args.command == "check":
         return _check(options)
     if args.command == "serve":
@@ -74,7 +75,7 @@ def _counts(result: Result) -> str:
 
 def _with_default_command(argv: list[str]) -> list[str]:
     """`build.py --out x` means `build.py build --out x`."""
-    if any(arg in COMMANDS for arg in argv) or any(a in ("-h", "--help") for a in argv):
+    if any(arg in COMMANDS for arg in argv) or argv in (["-h"], ["--help"]):
         return argv
     return ["build", *argv]
 
@@ -90,7 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build the guidance site from content/ into site/.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("build", parents=[common], help="build the site (the default)")
+    build = commands.add_parser("build", parents=[common], help="build the site (the default)")
+    build.add_argument("--update-lock", action="store_true",
+                       help="record the current URLs and anchors in content/urls.lock")
     commands.add_parser("check", parents=[common],
                         help="validate content and links without writing the site")
     serve = commands.add_parser("serve", parents=[common],

@@ -11,6 +11,7 @@ from . import schema
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
 from .letters import FIELD_NAME, parse_body, parse_line, slots_in
+from .lock import read_lock
 from .model import (
     FOLDERS,
     Article,
@@ -139,7 +140,7 @@ def load(tree: ContentTree) -> tuple[Site | None, list[Diagnostic]]:
                                   "copy the default language's strings.yaml and translate it"))
     _check_strings_match(strings, config.default_language, problems)
     items.sort(key=lambda i: (i.lang, i.kind, i.slug, i.source.path))
-    return Site(config, strings, tuple(items)), problems
+    return Site(config, strings, tuple(items), read_lock(tree.root)), problems
 
 
 def _stray_hint(stray: SourceFile, root: Path) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from .diagnostics import SourceRef
+from .lock import Lock
 
 KINDS = ("article", "letter", "tips", "page")
 """Item kinds, in the order listings and tables show them."""
@@ -118,6 +119,8 @@ class Site:
     config: SiteConfig
     strings: Mapping[str, Strings]
     items: tuple[Item, ...] = field(default=())
+    lock: Lock | None = None
+    """`content/urls.lock`: every URL and anchor published so far (None: not kept)."""
 
     def in_language(self, lang: str, kind: str | None = None) -> list[Item]:
         return [i for i in self.items if i.lang == lang and (kind is None or i.kind == kind)]

@@ -12,11 +12,12 @@ from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
 from .discover import discover, display_path
 from .links import ExternalLink, check_links
 from .load import load
+from .lock import LOCK_NAME, check_lock, lock_text
 from .plan import plan
 from .render import Output, render
 from .search import build_index
 from .validate import validate
-from .write import write_site
+from .write import write_lock, write_site
 
 STATIC = "static"
 """Folder inside the templates folder whose files are copied to the same folder of the site."""
@@ -29,6 +30,8 @@ class Options:
     out: Path
     write: bool = True
     drafts: bool = False
+    update_lock: bool = False
+    """Record the current URLs and anchors in content/urls.lock instead of checking them."""
     cache: Path | None = Path(".cache/guidesite")
     """Where expensive outputs (letter downloads) are kept between builds; None: no cache."""
 
@@ -81,6 +84,12 @@ def build(options: Options) -> Result:
         problems += broken
     else:
         external = []
+    if not has_errors(problems) and not options.drafts:
+        urls, anchors = published(layout, output)
+        if options.update_lock:
+            problems += write_lock(options.content / LOCK_NAME, lock_text(set(urls) | anchors))
+        elif site.lock is not None:
+            problems += check_lock(site.lock, urls, anchors)
     result_counts = Counter(route.lang or "root" for route in layout.routes
                             if route.kind != "redirect")
     if options.write and not has_errors(problems):
@@ -96,6 +105,24 @@ def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] |
             downloads: int = 0) -> Result:
     return Result(sorted(problems, key=sort_key), counts or {}, files, letters, downloads,
                   time.perf_counter() - started, external or [])
+
+
+def published(layout, output: Output) -> tuple[dict[str, str], set[str]]:
+    """Public page URLs (alias -> the page it redirects to) and linkable anchors.
+
+    Handouts and downloads follow their item and are not locked on their own.
+    """
+    urls = {"/" + route.url: "/" + (route.target or route.url) for route in layout.routes
+            if route.kind != "handout"}
+    anchors: set[str] = set()
+    for route in layout.routes:
+        if route.item is None or route.kind != route.item.kind:
+            continue
+        body = output.bodies[id(route.item)]
+        ids = [h.id for h in body.rendered.headings]
+        ids += [tip.id for tip in getattr(route.item, "tips", ())]
+        anchors |= {f"/{route.url}#{anchor}" for anchor in ids}
+    return urls, anchors
 
 
 def _download_paths(layout) -> set[str]:

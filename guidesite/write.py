@@ -60,6 +60,18 @@ def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
     return []
 
 
+def write_lock(path: Path, text: str) -> list[Diagnostic]:
+    """Write the URL lock file atomically (it is committed, so never leave half of it)."""
+    try:
+        partial = path.with_name(path.name + ".part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        return [error("write-failed", f"cannot write {path}: {exc.strerror}", SourceRef(str(path)),
+                      "check that the content folder is writable")]
+    return []
+
+
 def clean_leftovers(out: Path) -> None:
     """Remove staging folders that an interrupted build left beside `out`."""
     for pattern in (STAGING, RETIRED):
