@@ -28,11 +28,12 @@ def page_url(path: str) -> str:
 
 
 def check_links(pages: Mapping[str, bytes], files: Collection[str],
-                locate: Callable[[str, str], SourceRef]) -> tuple[list[Diagnostic],
-                                                                   list[ExternalLink]]:
+                locate: Callable[[str, str], SourceRef], base_path: str = "/"
+                ) -> tuple[list[Diagnostic], list[ExternalLink]]:
     """Broken internal links and anchors, and the external links found.
 
-    `files` holds every output path; `locate(page_path, href)` says where a link was written.
+    `files` holds every output path; `locate(page_path, href)` says where a link was written;
+    links starting with `base_path` (the site's folder on its host) are read from the site root.
     """
     ids: dict[str, set[str]] = {}
 
@@ -55,6 +56,9 @@ def check_links(pages: Mapping[str, bytes], files: Collection[str],
                 continue
             target, _, fragment = href.partition("#")
             target = target.partition("?")[0]
+            if target.startswith("/"):
+                target = "/" + target.removeprefix(base_path) if target.startswith(
+                    base_path) else "/\0outside-the-site" + target
             target_path = path if not target else resolve(here, unquote(target))
             if target and (target_path == "" or target_path.endswith("/")):
                 target_path += "index.html"

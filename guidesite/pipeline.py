@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
@@ -80,7 +81,8 @@ def build(options: Options) -> Result:
     problems += output.problems
     if not output.problems:
         broken, external = check_links(output.pages, set(output.pages) | set(copies),
-                                       _locator(layout, output, options.templates))
+                                       _locator(layout, output, options.templates),
+                                       urlsplit(site.config.base_url).path)
         problems += broken
     else:
         external = []
@@ -113,7 +115,7 @@ def published(layout, output: Output) -> tuple[dict[str, str], set[str]]:
     Handouts and downloads follow their item and are not locked on their own.
     """
     urls = {"/" + route.url: "/" + (route.target or route.url) for route in layout.routes
-            if route.kind != "handout"}
+            if route.kind not in ("handout", "notfound")}
     anchors: set[str] = set()
     for route in layout.routes:
         if route.item is None or route.kind != route.item.kind:

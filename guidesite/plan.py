@@ -10,6 +10,7 @@ from .model import SECTIONS, Item, Site
 
 TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html",
              "educators": "educators.html", "handout": "handout.html", "search": "search.html",
+             "notfound": "404.html",
              "article": "article.html", "page": "page.html", "redirect": "redirect.html",
              "letter": "letter.html", "tips": "tips.html"}
 SECTION_OF = {"article": "articles", "letter": "letters", "tips": "tips"}
@@ -46,7 +47,7 @@ class Route:
     @property
     def path(self) -> str:
         """Output file, relative to the output folder."""
-        return self.url + "index.html"
+        return self.url if self.url.endswith(".html") else self.url + "index.html"
 
     @property
     def template(self) -> str:
@@ -92,7 +93,8 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
                      for other in languages if other.code != lang)
 
     homes = {lang.code: f"{lang.code}/" for lang in languages}
-    routes = [Route("", "root", alternates=alternates("", homes))]
+    routes = [Route("", "root", alternates=alternates("", homes)),
+              Route("404.html", "notfound", site.config.default_language)]
     for lang in languages:
         code = lang.code
         routes.append(Route(homes[code], "home", code, alternates=alternates(code, homes)))
@@ -101,6 +103,8 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
                        for other in languages}
             routes.append(Route(urls_in[code], "section", code, section=section,
                                 alternates=alternates(code, urls_in)))
+        routes.append(Route(f"{code}/404.html", "notfound", code,
+                            alternates=alternates(code, homes)))
         for page in ("educators", "search"):
             urls_in = {other.code: f"{other.code}/{other.sections[page]}/"
                        for other in languages}
@@ -154,4 +158,5 @@ def _describe(route: Route) -> str:
         return route.item.source.path
     return {"home": "the language's home page", "section": "a section listing",
             "educators": "the educators' page", "search": "the search page",
+            "notfound": "a page-not-found page",
             "root": "the language chooser"}[route.kind]

@@ -9,6 +9,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from babel import Locale
@@ -100,8 +101,12 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
     link_sources: dict[tuple[str, str], SourceRef] = {}
     failed: set[tuple[str, int, str]] = set()
 
+    base_path = urlsplit(site.config.base_url).path
+
     def link(from_route: Route, target: str) -> str:
-        href = relative(from_route.url, target)
+        # a not-found page is shown at any address, so its links start from the host's root
+        href = (base_path + target if from_route.kind == "notfound"
+                else relative(from_route.url, target))
         if target.partition("#")[0] not in known:
             link_sources[(from_route.path, href)] = _template_caller() or SourceRef(
                 display_path(templates / from_route.template))
@@ -127,6 +132,7 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             "qr": lambda target, label: Markup(qr_svg(site.config.base_url + target, label)),
             "handout_url": lambda item: handout_url(site, item),
             "items": listings.get(route.lang, {}),
+            "json_ld": lambda item, _route: Markup(_article_json_ld(site, item, _route)),
             "tip_bodies": tip_bodies.get(id(route.item), {}),
             "related": lambda keys, _route=route: [
                 (by_key[(_route.lang, k)].title,
@@ -171,6 +177,21 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             continue
         pages[route.path] = html.encode("utf-8")
     return Output(pages, bodies, link_sources, tuple(problems))
+
+
+def _article_json_ld(site: Site, item: Item, route: Route) -> str:
+    """schema.org Article metadata, safe inside a <script> element."""
+    url = site.config.base_url + route.url
+    data = {
+        "@context": "https://schema.org", "@type": "Article", "headline": item.title,
+        "description": item.summary, "inLanguage": item.lang, "url": url,
+        "mainEntityOfPage": url, "datePublished": item.date.isoformat(),
+        "dateModified": (item.updated or item.date).isoformat(),
+        "author": {"@type": "Organization", "name": getattr(item, "author", "")
+                   or site.config.organisation},
+        "publisher": {"@type": "Organization", "name": site.config.organisation},
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
 
 
 def _main_markdown(item: Item) -> tuple[str, int]:

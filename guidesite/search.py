@@ -1,13 +1,124 @@
-"""Site search that works offline on any static host: a Pagefind index made at build time."""
+"""Site search that works offline on any static host: a Pagefind index made at build time.
+
+Pagefind (PyPI `pagefind[bin]`, which ships the binary) reads the finished HTML, detects each
+page's `<html lang>` and writes one index per language, with that language's stemming, into
+`<site>/pagefind/`. The search page loads it from `static/search.js`.
+
+What is indexed is decided by the templates: `base.html` puts `data-pagefind-body` on `<main>`
+of articles, letters, tips topics and pages only, and Pagefind then leaves every other page out
+(home pages, listings, the educators' page, handouts, redirects, the search pages). Parts of
+those pages that are not their text (breadcrumbs, the letter form, download links, print-only
+blocks, ...) are left out with `EXCLUDE`, so the templates need no Pagefind markup of their own.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, SourceRef, error
+from .discover import display_path
 from .model import SiteConfig
+
+BUNDLE = "pagefind"
+"""Folder of the site that Pagefind writes its index and scripts into."""
+
+EXCLUDE = (
+    ".breadcrumb", ".toc", ".article-meta", ".reading-aids", ".anchor", ".related",
+    ".related-links", ".print-only", ".print-link", ".draft-notice", "#copy-status",
+    ".letter-form-section", ".letter-actions", ".downloads", "script",
+)
+"""Parts of an indexed page's `<main>` that are navigation, controls or print aids, not text."""
+
+UNUSED = (
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+)
+"""Pagefind's ready-made interfaces (~400 kB): the search page uses its own, `search.js`."""
+
+ENTRY = "pagefind-entry.json"
+TIMEOUT = 120
+"""Seconds before indexing is given up; this site takes well under one."""
+
+_INDEXED = re.compile(rb"<main\b[^>]*\sdata-pagefind-body[\s>=]")
+_STAGING = re.compile(r"^\.(?P<name>.+)\.tmp-\d+$")
 
 
 def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
     """Index the finished site in `folder` (before it is swapped in); return problems."""
-    return []
+    where = SourceRef(display_path(_final_folder(folder) / BUNDLE))
+    codes = {lang.code for lang in config.languages}
+    indexed = {page.relative_to(folder).parts[0] for page in sorted(folder.rglob("*.html"))
+               if _INDEXED.search(page.read_bytes())} & codes
+    if not indexed:
+        return []  # nothing to search yet; Pagefind would index every page's whole <body>
+    binary = _executable()
+    if binary is None:
+        return [error("search-unavailable", "Pagefind is not installed: cannot make the search "
+                      "index", where, "install it with: python3 -m pip install 'pagefind[bin]'")]
+    command = [str(binary), "--site", ".", "--output-subdir", BUNDLE, "--quiet",
+               *(arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector))]
+    # Pagefind also reads PAGEFIND_* variables, and pagefind.{toml,yml,json} in its working
+    # folder: neither may change what a build writes, so it runs without the variables in the
+    # new site folder, which holds no such file.
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("PAGEFIND_")}
+    try:
+        done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
+                              timeout=TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        return [error("search-index-failed", f"Pagefind did not finish within {TIMEOUT} s",
+                      where, "run the build again; if it keeps happening, report it")]
+    except OSError as exc:
+        return [error("search-index-failed", f"cannot run Pagefind ({binary}): {exc.strerror}",
+                      where, "reinstall it with: python3 -m pip install --force-reinstall "
+                      "'pagefind[bin]'")]
+    bundle = folder / BUNDLE
+    if done.returncode != 0 or not (bundle / ENTRY).is_file():
+        said = " ".join((done.stderr + done.stdout).split())[-300:] or "no output"
+        return [error("search-index-failed",
+                      f"Pagefind failed (exit {done.returncode}): {said}", where,
+                      "run the build again with a fresh output folder; the previous site was "
+                      "left as it was")]
+    languages = _normalise(bundle)
+    return [error("search-language", f"no search index was made for language '{code}'",
+                    where, "check that its pages have <html lang=\"" + code + "\">")
+            for code in sorted(indexed) if code.lower() not in languages]
+
+
+def _executable() -> Path | None:
+    """Pagefind's binary as the `pagefind` package finds it (PAGEFIND_BINARY_PATH, the bundled
+    `pagefind_bin`, or PATH); None when it is not installed."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return None
+    try:
+        found = get_executable()
+    except (FileNotFoundError, OSError):
+        return None
+    return found if found is not None and found.is_file() else None
+
+
+def _normalise(bundle: Path) -> set[str]:
+    """Make the bundle the same bytes on every build and drop what the site does not use.
+
+    Pagefind names index and fragment files by content hash, so those are stable; only the
+    entry file's language map comes out in varying order (a hash map in Rust).
+    """
+    entry = bundle / ENTRY
+    data = json.loads(entry.read_text("utf-8"))
+    entry.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False,
+                                separators=(",", ":")), "utf-8")
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+    return {code.lower() for code in data.get("languages", {})}
+
+
+def _final_folder(folder: Path) -> Path:
+    """The output folder a staging folder ('.site.tmp-123') will become, for messages."""
+    match = _STAGING.match(folder.name)
+    return folder.with_name(match["name"]) if match else folder

@@ -73,6 +73,9 @@ def test_every_page_has_lang_dir_canonical_and_description(built_site: Path) -> 
         assert head.html.get("lang") == expected_lang, rel
         assert head.html.get("dir") == "ltr", rel
         canonical = [link["href"] for link in head.links if link.get("rel") == "canonical"]
+        if page.name == "404.html":  # shown at any missing address: no canonical of its own
+            assert canonical == []
+            continue
         assert len(canonical) == 1 and canonical[0].startswith("https://vagafraga.example/"), rel
         description = [m for m in head.metas if m.get("name") == "description"]
         assert description and len(description[0]["content"]) > 20, rel
@@ -83,6 +86,8 @@ def test_hreflang_links_are_reciprocal(built_site: Path) -> None:
     alternates: dict[str, dict[str, str]] = {}
     for page in pages(built_site):
         head = parse(page)
+        if page.name == "404.html":
+            continue
         canonical = next(link["href"] for link in head.links if link.get("rel") == "canonical")
         alternates[canonical] = {link["hreflang"]: link["href"] for link in head.links
                                  if link.get("rel") == "alternate" and "hreflang" in link}
@@ -208,3 +213,10 @@ def test_build_runs_from_another_working_directory(tmp_path: Path) -> None:
     result = run_build("--content", CONTENT, "--templates", ROOT / "templates", "--out",
                        tmp_path / "site", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_not_found_pages_link_from_the_host_root(built_site: Path) -> None:
+    root = (built_site / "404.html").read_text("utf-8")
+    assert 'href="/sv/"' in root and 'href="/en/" hreflang="en"' in root
+    assert 'href="/static/site.css"' in root
+    assert 'href="/en/search/"' in (built_site / "en/404.html").read_text("utf-8")

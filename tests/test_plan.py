@@ -20,7 +20,7 @@ def test_urls_and_alternates(make_content) -> None:
     assert {"", "sv/", "en/", "sv/artiklar/", "en/articles/", "sv/brev/", "en/letters/",
             "sv/tips/", "en/tips/", "sv/artiklar/fraga/", "en/articles/ask/",
             "sv/artiklar/bara-sv/", "sv/om/", "sv/for-pedagoger/", "en/for-educators/",
-            "sv/sok/", "en/search/",
+            "sv/sok/", "en/search/", "404.html", "sv/404.html", "en/404.html",
             "sv/for-pedagoger/artiklar/fraga/", "sv/for-pedagoger/artiklar/bara-sv/",
             "en/for-educators/articles/ask/"} == set(routes)
     [to_en] = routes["sv/artiklar/fraga/"].alternates
