@@ -27,6 +27,7 @@ from .markdown import Markdown, Rendered
 from .model import Item, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
+from .sitefiles import site_files
 from .readability import Readability, measure
 from .urls import RelativeKeys, relative
 
@@ -176,6 +177,7 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
                                       _template_hint(exc)))
             continue
         pages[route.path] = html.encode("utf-8")
+    pages.update(site_files(site, layout))
     return Output(pages, bodies, link_sources, tuple(problems))
 
 

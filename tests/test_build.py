@@ -220,3 +220,34 @@ def test_not_found_pages_link_from_the_host_root(built_site: Path) -> None:
     assert 'href="/sv/"' in root and 'href="/en/" hreflang="en"' in root
     assert 'href="/static/site.css"' in root
     assert 'href="/en/search/"' in (built_site / "en/404.html").read_text("utf-8")
+
+
+def test_sitemap_validates_and_lists_only_existing_public_pages(built_site: Path) -> None:
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas/sitemap.xsd")))
+    document = etree.parse(str(built_site / "sitemap.xml"))
+    schema.assertValid(document)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [loc.text for loc in document.findall(".//s:loc", ns)]
+    base = "https://vagafraga.example/"
+    for loc in locs:
+        page = built_site / loc.removeprefix(base) / "index.html"
+        assert page.is_file(), loc
+        assert 'name="robots" content="noindex"' not in page.read_text("utf-8"), loc
+    assert base + "sv/artiklar/be-om-aterkoppling-efter-ett-nej/" in locs
+    assert not any("/for-pedagoger/brev/" in loc or "404" in loc for loc in locs)
+    assert (built_site / "robots.txt").read_text() .endswith(f"Sitemap: {base}sitemap.xml\n")
+
+
+def test_feeds_parse_newest_first_with_articles_and_letters(built_site: Path) -> None:
+    import feedparser
+
+    for lang in ("sv", "en"):
+        feed = feedparser.parse((built_site / lang / "feed.xml").read_bytes())
+        assert feed.bozo == 0 and feed.version == "atom10"
+        assert feed.feed.language == lang
+        dates = [entry.updated_parsed for entry in feed.entries]
+        assert dates == sorted(dates, reverse=True)
+        kinds = {entry.tags[0].term for entry in feed.entries}
+        assert kinds == {"article", "letter"} and len(feed.entries) == 9

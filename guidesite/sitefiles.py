@@ -1,0 +1,47 @@
+"""The site's machine-readable files: an Atom feed per language, sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+from .feeds import FeedEntry, SitemapPage, atom_feed, robots_txt, sitemap_xml
+from .model import Site
+from .plan import Plan
+
+FEED_KINDS = ("article", "letter")
+NOT_IN_SITEMAP = ("redirect", "handout", "notfound")
+
+
+def feed_path(lang: str) -> str:
+    return f"{lang}/feed.xml"
+
+
+def site_files(site: Site, layout: Plan) -> dict[str, bytes]:
+    """Output path -> bytes of the feeds, the sitemap and robots.txt."""
+    base = site.config.base_url
+    files: dict[str, bytes] = {}
+    for lang in site.config.languages:
+        entries = [
+            FeedEntry(title=route.item.title, url=base + route.url, summary=route.item.summary,
+                      published=route.item.date, updated=route.item.updated,
+                      kind=route.item.kind)
+            for route in layout.routes
+            if route.item is not None and route.kind == route.item.kind
+            and route.kind in FEED_KINDS and route.lang == lang.code]
+        files[feed_path(lang.code)] = atom_feed(
+            title=lang.title, subtitle=lang.tagline, feed_url=base + feed_path(lang.code),
+            home_url=f"{base}{lang.code}/", lang=lang.code,
+            author=site.config.organisation or lang.title, entries=entries)
+    pages = []
+    for route in layout.routes:
+        if route.kind in NOT_IN_SITEMAP or (route.item and route.item.draft):
+            continue
+        item = route.item
+        alternates = ((route.lang, base + route.url),) if route.lang else ()
+        if route.kind in ("root", "home"):
+            alternates += (("x-default", base),)
+        alternates += tuple((alt.lang, base + alt.url) for alt in route.alternates
+                            if alt.translated)
+        pages.append(SitemapPage(base + route.url, (item.updated or item.date) if item else None,
+                                 alternates if len(alternates) > 1 else ()))
+    files["sitemap.xml"] = sitemap_xml(pages)
+    files["robots.txt"] = robots_txt(base + "sitemap.xml")
+    return files
