@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
 from . import schema
+from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
 from .letters import FIELD_NAME, parse_body, parse_line, slots_in
@@ -105,12 +107,22 @@ _ALIAS = re.compile(r"^/?(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*/)*[a-z0-9]+(?:[-_.][a-z
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
-def load(tree: ContentTree) -> tuple[Site | None, list[Diagnostic]]:
-    """Load site.yaml, strings and all items; `None` when the site settings are unusable."""
+FileMemo = dict[Path, tuple[tuple, object, list[Diagnostic]]]
+"""Content file -> (its size, mtime and the settings used, what loading it gave, its problems)."""
+
+
+def load(tree: ContentTree, memo: FileMemo | None = None
+         ) -> tuple[Site | None, list[Diagnostic]]:
+    """Load site.yaml, strings and all items; `None` when the site settings are unusable.
+
+    With `memo`, a file whose size and modification time are unchanged is not read again.
+    """
+    memo = {} if memo is None else memo
     problems: list[Diagnostic] = []
     config = _load_config(tree.site_yaml, problems)
     if config is None:
         return None, problems
+    settings = fingerprint(config)
     codes = [lang.code for lang in config.languages]
     for stray in tree.stray:
         problems.append(warning("ignored-file", "this file is not part of the site and is ignored",
@@ -124,11 +136,13 @@ def load(tree: ContentTree) -> tuple[Site | None, list[Diagnostic]]:
                 SourceRef(source.display), f"add '{source.lang}' to 'languages' in site.yaml "
                 "or move the file into " + " or ".join(f"'{c}/'" for c in codes)))
         elif source.folder == "strings":
-            loaded = _load_strings(source, problems)
+            loaded = _remembered(source, settings, memo, problems,
+                                 lambda s, found: _load_strings(s, found))
             if loaded:
                 strings[source.lang] = loaded
         elif source.folder in LOADERS:
-            item = LOADERS[source.folder](source, config, problems)
+            item = _remembered(source, settings, memo, problems, lambda s, found: _digested(
+                LOADERS[s.folder](s, config, found)))
             if item is not None:
                 items.append(item)
     for code in codes:
@@ -141,6 +155,29 @@ def load(tree: ContentTree) -> tuple[Site | None, list[Diagnostic]]:
     _check_strings_match(strings, config.default_language, problems)
     items.sort(key=lambda i: (i.lang, i.kind, i.slug, i.source.path))
     return Site(config, strings, tuple(items), read_lock(tree.root)), problems
+
+
+def _remembered(source: SourceFile, settings: str, memo: FileMemo,
+                problems: list[Diagnostic], loader):
+    """Load `source` with `loader(source, problems)`, or reuse the result for an unchanged file."""
+    try:
+        stat = source.path.stat()
+        signature: tuple = (stat.st_size, stat.st_mtime_ns, settings)
+    except OSError:
+        signature = ()
+    remembered = memo.get(source.path)
+    if remembered is not None and signature and remembered[0] == signature:
+        problems.extend(remembered[2])
+        return remembered[1]
+    found: list[Diagnostic] = []
+    result = loader(source, found)
+    memo[source.path] = (signature, result, found)
+    problems.extend(found)
+    return result
+
+
+def _digested(item: Item | None) -> Item | None:
+    return None if item is None else replace(item, digest=fingerprint(item))
 
 
 def _stray_hint(stray: SourceFile, root: Path) -> str:

@@ -90,6 +90,9 @@ class Item:
     draft: bool = False
     date: dt.date | None = None
     updated: dt.date | None = None
+    digest: str = ""
+    """Fingerprint of the file's text and the settings it was read with: equal digests mean an
+    unchanged item, so work derived from it can be reused."""
 
     def at(self, name: str) -> SourceRef:
         """Where front matter field `name` was written (the file's top when absent)."""

@@ -15,10 +15,10 @@ from .links import ExternalLink, check_links
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
 from .plan import plan
-from .render import Output, render
+from .render import Memo, Output, render
 from .search import build_index
 from .validate import validate
-from .write import write_lock, write_site
+from .write import update_site, write_lock, write_site
 
 STATIC = "static"
 """Folder inside the templates folder whose files are copied to the same folder of the site."""
@@ -46,67 +46,96 @@ class Result:
     downloads: int = 0
     seconds: float = 0.0
     external: list[ExternalLink] = field(default_factory=list)
+    rendered: int = 0
+    """Pages rendered anew; the rest were reused unchanged from an earlier build."""
+    written: int = 0
+    """Files written to the output folder."""
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
 
 
+class Builder:
+    """Runs builds of one site; later builds reuse what earlier ones made from unchanged input."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.memo = Memo()
+        self.written: dict[str, bytes] | None = None
+        """Files this builder last wrote in place (the dev server's live output)."""
+
+    def build(self, in_place: bool = False) -> Result:
+        """Run every stage; write only when no stage found an error.
+
+        `in_place` updates the output folder file by file, writing only files that changed
+        (each atomically), for the dev server; otherwise a complete new folder is swapped in.
+        """
+        options = self.options
+        started = time.perf_counter()
+        problems: list[Diagnostic] = []
+        if not (options.content / "site.yaml").is_file():
+            return Result([_missing_site_yaml(options.content)])
+        if not options.templates.is_dir():
+            return Result([Diagnostic("error", "missing-templates", "templates folder not found",
+                                      SourceRef(display_path(options.templates)),
+                                      "pass --templates DIR or create templates/")])
+        tree = discover(options.content)
+        site, found = load(tree, self.memo.files)
+        problems += found
+        if site is None:
+            return _finish(problems, started)
+        problems += validate(site)
+        if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
+               for d in problems):  # every page depends on these: rendering would only repeat
+            return _finish(problems, started)  # the same error once per page
+        layout = plan(site, include_drafts=options.drafts)
+        problems += layout.problems
+        copies = static_files(options.templates)
+        downloads = _download_paths(layout)
+        known = {route.url for route in layout.routes} | set(copies) | downloads
+        output = render(site, layout, options.templates, known, Cache(options.cache), self.memo)
+        problems += output.problems
+        external: list[ExternalLink] = []
+        if not output.problems:
+            broken, external = check_links(output.pages, set(output.pages) | set(copies),
+                                           _locator(layout, output, options.templates),
+                                           urlsplit(site.config.base_url).path)
+            problems += broken
+        if not has_errors(problems) and not options.drafts:
+            urls, anchors = published(layout, output)
+            if options.update_lock:
+                problems += write_lock(options.content / LOCK_NAME,
+                                       lock_text(set(urls) | anchors))
+            elif site.lock is not None:
+                problems += check_lock(site.lock, urls, anchors)
+        written = 0
+        if options.write and not has_errors(problems):
+            if in_place:
+                found, written = update_site(options.out, output.pages, copies, self.written)
+                problems += found
+                self.written = None if found else dict(output.pages)
+            else:
+                problems += write_site(options.out, output.pages, copies,
+                                       finish=lambda folder: build_index(folder, site.config))
+                written = len(output.pages) + len(copies)
+        counts = Counter(route.lang or "root" for route in layout.routes
+                         if route.kind != "redirect")
+        return _finish(problems, started, dict(counts), len(output.pages) + len(copies),
+                       external, sum(route.kind == "letter" for route in layout.routes),
+                       len(downloads), output.rendered, written)
+
+
 def build(options: Options) -> Result:
-    """Run every stage; write the site only when no stage found an error."""
-    started = time.perf_counter()
-    problems: list[Diagnostic] = []
-    if not (options.content / "site.yaml").is_file():
-        return Result([_missing_site_yaml(options.content)])
-    if not options.templates.is_dir():
-        return Result([Diagnostic("error", "missing-templates", "templates folder not found",
-                                  SourceRef(display_path(options.templates)),
-                                  "pass --templates DIR or create templates/")])
-    tree = discover(options.content)
-    site, found = load(tree)
-    problems += found
-    if site is None:
-        return _finish(problems, started)
-    problems += validate(site)
-    if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
-           for d in problems):
-        return _finish(problems, started)  # every page depends on these: rendering would only
-        # repeat the same error once per page
-    layout = plan(site, include_drafts=options.drafts)
-    problems += layout.problems
-    copies = static_files(options.templates)
-    downloads = _download_paths(layout)
-    known = {route.url for route in layout.routes} | set(copies) | downloads
-    output = render(site, layout, options.templates, known, Cache(options.cache))
-    problems += output.problems
-    if not output.problems:
-        broken, external = check_links(output.pages, set(output.pages) | set(copies),
-                                       _locator(layout, output, options.templates),
-                                       urlsplit(site.config.base_url).path)
-        problems += broken
-    else:
-        external = []
-    if not has_errors(problems) and not options.drafts:
-        urls, anchors = published(layout, output)
-        if options.update_lock:
-            problems += write_lock(options.content / LOCK_NAME, lock_text(set(urls) | anchors))
-        elif site.lock is not None:
-            problems += check_lock(site.lock, urls, anchors)
-    result_counts = Counter(route.lang or "root" for route in layout.routes
-                            if route.kind != "redirect")
-    if options.write and not has_errors(problems):
-        problems += write_site(options.out, output.pages, copies,
-                               finish=lambda folder: build_index(folder, site.config))
-    return _finish(problems, started, dict(result_counts), len(output.pages) + len(copies),
-                   external, sum(route.kind == "letter" for route in layout.routes),
-                   len(downloads))
+    """One complete build, as the command line runs it."""
+    return Builder(options).build()
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,
             files: int = 0, external: list[ExternalLink] | None = None, letters: int = 0,
-            downloads: int = 0) -> Result:
+            downloads: int = 0, rendered: int = 0, written: int = 0) -> Result:
     return Result(sorted(problems, key=sort_key), counts or {}, files, letters, downloads,
-                  time.perf_counter() - started, external or [])
+                  time.perf_counter() - started, external or [], rendered, written)
 
 
 def published(layout, output: Output) -> tuple[dict[str, str], set[str]]:
@@ -120,7 +149,7 @@ def published(layout, output: Output) -> tuple[dict[str, str], set[str]]:
     for route in layout.routes:
         if route.item is None or route.kind != route.item.kind:
             continue
-        body = output.bodies[id(route.item)]
+        body = output.bodies[route.item.source.path]
         ids = [h.id for h in body.rendered.headings]
         ids += [tip.id for tip in getattr(route.item, "tips", ())]
         anchors |= {f"/{route.url}#{anchor}" for anchor in ids}
@@ -163,7 +192,7 @@ def _locator(layout, output: Output, templates: Path):
         if (path, href) in output.link_sources:
             return output.link_sources[(path, href)]
         item = item_by_path.get(path)
-        body = output.bodies.get(id(item)) if item is not None else None
+        body = output.bodies.get(item.source.path) if item is not None else None
         if body is not None:
             for link in body.rendered.links:
                 if link.href == href:

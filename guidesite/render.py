@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,90 +17,69 @@ from markupsafe import Markup
 
 from . import downloads
 from . import letters as letters_module
+from .bodies import Body, render_bodies
 from .cache import Cache, code_version, fingerprint
+from .depends import engine_version, page_fingerprints, template_fingerprints
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
 from .downloads import FORMATS, DocumentMeta, letter_downloads
-from .letters import as_data, as_text
-from .markdown import Markdown, Rendered
+from .letters import as_data
+from .load import FileMemo
 from .model import Item, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
 from .sitefiles import site_files
-from .readability import Readability, measure
-from .urls import RelativeKeys, relative
-
-WORDS_PER_MINUTE = 180
-"""A calm reading pace for guidance text, read on a phone."""
-TOC_MIN_SECTIONS = 3
+from .urls import relative
 
 
-@dataclass(frozen=True)
-class Body:
-    """An item's rendered Markdown and what was learnt from it."""
+@dataclass
+class Memo:
+    """What a build keeps for the next build in the same process (the dev server)."""
 
-    rendered: Rendered
-    minutes: int
-    readability: Readability | None
-
-    @property
-    def sections(self) -> list:
-        return [h for h in self.rendered.headings if h.level == 2]
+    files: FileMemo = field(default_factory=dict)
+    bodies: dict[str, tuple[str, Body]] = field(default_factory=dict)
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Output path -> (fingerprint of its inputs, its bytes)."""
 
 
 @dataclass(frozen=True)
 class Output:
     pages: dict[str, bytes]
     """Output path -> file content, for every generated file."""
-    bodies: dict[int, Body]
-    """id(item) -> its rendered body, for the link checker's source lines."""
+    bodies: dict[str, Body]
+    """Item source path -> its rendered body, for the link checker's source lines."""
     link_sources: dict[tuple[str, str], SourceRef]
     """(output path, href) -> template line, for links to targets that are not planned."""
     problems: tuple[Diagnostic, ...]
+    rendered: int = 0
+    """How many pages were rendered anew (the others were unchanged and reused)."""
 
 
-def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Cache
-           ) -> Output:
-    """Render every route; `known` is every site-root URL or file the output will have."""
-    markdowns = {lang: Markdown(allow_html=site.config.allow_html,
-                                anchor_label=strings.values["heading_link"])
-                  for lang, strings in site.strings.items()}
-    routes_by_item = {id(r.item): r for r in layout.routes if r.item and r.kind == r.item.kind}
-    problems: list[Diagnostic] = []
-    bodies: dict[int, Body] = {}
-    tip_bodies: dict[int, dict[str, Rendered]] = {}
-    for item in layout.items:
-        url = routes_by_item[id(item)].url
-        keys = RelativeKeys(layout.keys[item.lang], url)
-        text, line = _main_markdown(item)
-        markdown = markdowns[item.lang]
-        rendered = markdown.render(text, SourceRef(item.source.path, line), keys)
-        prose = [rendered.text]
-        problems.extend(rendered.problems)
-        words = len(rendered.text.split())
-        if isinstance(item, TipTopic):
-            tip_bodies[id(item)] = {}
-            for tip in item.tips:
-                tip_body = markdown.render(tip.body, SourceRef(item.source.path, tip.body_line),
-                                           keys)
-                problems.extend(tip_body.problems)
-                tip_bodies[id(item)][tip.id] = tip_body
-                words += len(tip_body.text.split()) + len(tip.title.split())
-                prose += [tip.title + ".", tip_body.text]
-        if isinstance(item, Letter):
-            prose.append(as_text(item))
-        bodies[id(item)] = Body(rendered, max(1, math.ceil(words / WORDS_PER_MINUTE)),
-                                measure("\n".join(prose), item.lang))
+ENGINE = engine_version()
+
+
+def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Cache,
+           memo: Memo | None = None) -> Output:
+    """Render every route; `known` is every site-root URL or file the output will have.
+
+    With `memo`, a page whose inputs are unchanged since the last build is reused as it was.
+    """
+    memo = Memo() if memo is None else memo
+    routes_by_item = {r.item.source.path: r for r in layout.routes
+                      if r.item and r.kind == r.item.kind}
+    item_urls = {path: route.url for path, route in routes_by_item.items()}
+    bodies = render_bodies(site, layout, item_urls, memo.bodies)
+    problems: list[Diagnostic] = [p for body in bodies.values() for p in body.problems]
+    keys_of = page_fingerprints(site, layout, bodies, template_fingerprints(templates), ENGINE)
     by_key = {(item.lang, item.key): item for item in layout.items}
     tips_about = _tips_index(layout)
     envs = {lang.code: _environment(site, templates, lang.code) for lang in site.config.languages}
     envs[""] = envs[site.config.default_language]
     listings = {lang.code: _listings(layout, lang.code) for lang in site.config.languages}
-    item_urls = {id(route.item): route.url for route in routes_by_item.values()}
     pages: dict[str, bytes] = {}
     link_sources: dict[tuple[str, str], SourceRef] = {}
     failed: set[tuple[str, int, str]] = set()
-
+    rendered = 0
     base_path = urlsplit(site.config.base_url).path
 
     def link(from_route: Route, target: str) -> str:
@@ -113,43 +91,52 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
                 display_path(templates / from_route.template))
         return href
 
+    def url_of(item: Item) -> str:
+        return item_urls[item.source.path]
+
     for route in layout.routes:
+        if isinstance(route.item, Letter) and route.kind == "letter":
+            files = letter_files(site, route.item, cache)
+            for name, data in files.items():
+                pages[route.url + name] = data
+        remembered = memo.pages.get(route.path)
+        if remembered is not None and remembered[0] == keys_of[route.path]:
+            pages[route.path] = remembered[1]
+            continue
         env = envs[route.lang]
         lang = site.config.language(route.lang or site.config.default_language)
         keys = layout.keys[lang.code]
+        item = route.item
         context = {
             "route": route,
-            "item": route.item,
-            "body": bodies.get(id(route.item)),
+            "item": item,
+            "body": bodies.get(item.source.path) if item else None,
             "listings": listings.get(route.lang, {}),
             "section_items": listings.get(route.lang, {}).get(KIND_OF.get(route.section), []),
             "url": lambda target, _route=route: link(_route, target),
             "absolute": lambda target: site.config.base_url + target,
-            "item_url": lambda item: item_urls[id(item)],
+            "item_url": url_of,
             "key_url": lambda key, _from=route.url, _keys=keys: (
                 relative(_from, _keys[key]) if key in _keys else ""),
             "key_target": keys.get,
-            "body_of": lambda item: bodies[id(item)],
+            "body_of": lambda entry: bodies[entry.source.path],
             "qr": lambda target, label: Markup(qr_svg(site.config.base_url + target, label)),
-            "handout_url": lambda item: handout_url(site, item),
+            "handout_url": lambda entry: handout_url(site, entry),
             "items": listings.get(route.lang, {}),
-            "json_ld": lambda item, _route: Markup(_article_json_ld(site, item, _route)),
-            "tip_bodies": tip_bodies.get(id(route.item), {}),
+            "json_ld": lambda entry, _route: Markup(_article_json_ld(site, entry, _route)),
+            "tip_bodies": bodies[item.source.path].tips if item else {},
             "related": lambda keys, _route=route: [
                 (by_key[(_route.lang, k)].title,
-                 relative(_route.url, item_urls[id(by_key[(_route.lang, k)])]))
+                 relative(_route.url, url_of(by_key[(_route.lang, k)])))
                 for k in keys if (_route.lang, k) in by_key],
             "tips_about": lambda key, _route=route: [
-                (topic, tip, relative(_route.url, item_urls[id(topic)]) + "#" + tip.id)
+                (topic, tip, relative(_route.url, url_of(topic)) + "#" + tip.id)
                 for topic, tip in tips_about.get((_route.lang, key), [])],
         }
-        if isinstance(route.item, Letter) and route.kind == "letter":
-            context.update(_letter_context(site, route.item, by_key, bodies))
-            files = letter_files(site, route.item, cache)
-            for name, data in files.items():
-                pages[route.url + name] = data
-            context["downloads"] = [{"format": name.rsplit(".", 1)[1], "href": name}
-                                    for name in files]
+        if isinstance(item, Letter) and route.kind == "letter":
+            context.update(_letter_context(site, item, by_key, bodies))
+            context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
+                                    for fmt in FORMATS]
         try:
             html = env.get_template(route.template).render(context)
         except jinja2.TemplateNotFound as exc:
@@ -177,8 +164,10 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
                                       _template_hint(exc)))
             continue
         pages[route.path] = html.encode("utf-8")
+        rendered += 1
+        memo.pages[route.path] = (keys_of[route.path], pages[route.path])
     pages.update(site_files(site, layout))
-    return Output(pages, bodies, link_sources, tuple(problems))
+    return Output(pages, bodies, link_sources, tuple(problems), rendered)
 
 
 def _article_json_ld(site: Site, item: Item, route: Route) -> str:
@@ -194,15 +183,6 @@ def _article_json_ld(site: Site, item: Item, route: Route) -> str:
         "publisher": {"@type": "Organization", "name": site.config.organisation},
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-
-
-def _main_markdown(item: Item) -> tuple[str, int]:
-    """The Markdown that is the item's main text, and its first line in the file."""
-    if isinstance(item, Letter):
-        return item.guide, item.guide_line
-    if isinstance(item, TipTopic):
-        return item.intro, item.intro_line
-    return item.body, item.body_line
 
 
 def _tips_index(layout: Plan) -> dict[tuple[str, str], list[tuple[TipTopic, Tip]]]:
@@ -226,7 +206,7 @@ def _letter_context(site: Site, letter: Letter, by_key: dict, bodies: dict) -> d
     strings = site.strings[letter.lang].values
     messages = {name: strings[f"letter_{name}"] for name in ("copied", "copy_failed", "forgotten")}
     return {
-        "guide": bodies[id(letter)].rendered,
+        "guide": bodies[letter.source.path].rendered,
         "versions": [{"lang": v.lang, "language": names.get(v.lang, v.lang).capitalize()}
                      for v in versions],
         "letter_json": json.dumps({"lang": letter.lang, "versions": data, "messages": messages},

@@ -19,21 +19,23 @@ def site_files(site: Site, layout: Plan) -> dict[str, bytes]:
     base = site.config.base_url
     files: dict[str, bytes] = {}
     for lang in site.config.languages:
-        entries = [
-            FeedEntry(title=route.item.title, url=base + route.url, summary=route.item.summary,
+        entries = {  # keyed by URL: a collision is reported by the plan, listed once here
+            base + route.url: FeedEntry(title=route.item.title, url=base + route.url, summary=route.item.summary,
                       published=route.item.date, updated=route.item.updated,
                       kind=route.item.kind)
             for route in layout.routes
             if route.item is not None and route.kind == route.item.kind
-            and route.kind in FEED_KINDS and route.lang == lang.code]
+            and route.kind in FEED_KINDS and route.lang == lang.code}
         files[feed_path(lang.code)] = atom_feed(
             title=lang.title, subtitle=lang.tagline, feed_url=base + feed_path(lang.code),
             home_url=f"{base}{lang.code}/", lang=lang.code,
-            author=site.config.organisation or lang.title, entries=entries)
+            author=site.config.organisation or lang.title, entries=list(entries.values()))
     pages = []
+    seen: set[str] = set()  # a URL collision is reported by the plan; list the URL once
     for route in layout.routes:
-        if route.kind in NOT_IN_SITEMAP or (route.item and route.item.draft):
+        if route.kind in NOT_IN_SITEMAP or (route.item and route.item.draft) or route.url in seen:
             continue
+        seen.add(route.url)
         item = route.item
         alternates = ((route.lang, base + route.url),) if route.lang else ()
         if route.kind in ("root", "home"):

@@ -60,6 +60,54 @@ def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
     return []
 
 
+def update_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
+                previous: Mapping[str, bytes] | None) -> tuple[list[Diagnostic], int]:
+    """Bring `out` up to date file by file: write what changed, delete what is gone.
+
+    For the dev server, where a rebuild must take milliseconds: each file is written to a
+    temporary name and renamed over the old one, so a reader never sees half a file.
+    `previous` is what the last call wrote (None: unknown, so everything is written).
+    """
+    out = out.absolute()
+    written = 0
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        known = previous or {}
+        for rel, data in files.items():
+            if known.get(rel) is data or (rel in known and known[rel] == data):
+                continue
+            _replace_file(out / rel, data)
+            written += 1
+        for rel, source in copies.items():
+            target = out / rel
+            stat = source.stat()
+            if previous is not None and target.exists() and target.stat().st_mtime_ns >= \
+                    stat.st_mtime_ns and target.stat().st_size == stat.st_size:
+                continue
+            _replace_file(target, source.read_bytes())
+            written += 1
+        if previous is None:
+            wanted = {out / rel for rel in (*files, *copies)}
+            stale = [p for p in out.rglob("*") if p.is_file() and p not in wanted
+                     and "pagefind" not in p.relative_to(out).parts]
+        else:
+            stale = [out / rel for rel in previous if rel not in files]
+        for path in stale:
+            path.unlink(missing_ok=True)
+    except OSError as exc:
+        return [error("write-failed", f"cannot write the site: {exc.strerror} ({exc.filename})",
+                      SourceRef(str(out)), "check that the folder is writable and the disk is "
+                      "not full")], written
+    return [], written
+
+
+def _replace_file(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(target)
+
+
 def write_lock(path: Path, text: str) -> list[Diagnostic]:
     """Write the URL lock file atomically (it is committed, so never leave half of it)."""
     try:
