@@ -20,9 +20,9 @@ def site_files(site: Site, layout: Plan) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for lang in site.config.languages:
         entries = {  # keyed by URL: a collision is reported by the plan, listed once here
-            base + route.url: FeedEntry(title=route.item.title, url=base + route.url, summary=route.item.summary,
-                      published=route.item.date, updated=route.item.updated,
-                      kind=route.item.kind)
+            base + route.url: FeedEntry(
+                title=route.item.title, url=base + route.url, summary=route.item.summary,
+                published=route.item.date, updated=route.item.updated, kind=route.item.kind)
             for route in layout.routes
             if route.item is not None and route.kind == route.item.kind
             and route.kind in FEED_KINDS and route.lang == lang.code}

@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -30,6 +31,32 @@ NARROW = {"width": 320, "height": 640}
 def html_files(site: Path) -> list[Path]:
     """Every HTML file of a built site, sorted."""
     return sorted(site.rglob("*.html"))
+
+
+def base_path(content: Path) -> str:
+    """The path part of the site's base_url ('' or 'guide/'), from content/site.yaml."""
+    import yaml
+
+    settings = yaml.safe_load((content / "site.yaml").read_text("utf-8"))
+    path = urlsplit(str(settings["base_url"])).path.strip("/")
+    return path + "/" if path else ""
+
+
+def serve_site(serve_dir, site: Path, content: Path) -> str:
+    """Serve a built site on loopback at the path of its base_url; the URL of its root.
+
+    Pages that are shown at any address (404.html) link to root-relative URLs under the
+    base path, so the site must sit there, as it will when published.
+    """
+    prefix = base_path(content)
+    if not prefix:
+        return serve_dir(site)
+    mount = site.parent / f"{site.name}-served"
+    target = mount / prefix.rstrip("/")
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(site.resolve(), target_is_directory=True)
+    return serve_dir(mount) + prefix
 
 
 def page_urls(site: Path, base_url: str) -> dict[str, str]:
@@ -118,7 +145,9 @@ def _json_report(text: str) -> dict | None:
 
 # --- 4. Security: CSP meta, no inline script, no inline event handlers -------------------------
 
-ALLOWED_SCRIPT_SOURCES = {"'self'", "'none'"}
+ALLOWED_SCRIPT_SOURCES = {"'self'", "'none'", "'wasm-unsafe-eval'", "'report-sample'"}
+"""Anything else in script-src lets in inline code ('unsafe-inline', 'unsafe-eval', hashes,
+nonces) or another origin (a host, a scheme such as https: or data:, or *)."""
 JSON_TYPES = {"application/json", "application/ld+json"}
 _EVENT_ATTR = re.compile(r"^on[a-z]+$")
 
@@ -195,7 +224,7 @@ def security_problems(page: Path) -> list[str]:
         bad = [s for s in sources if s not in ALLOWED_SCRIPT_SOURCES]
         if bad:
             problems.append(f"line {line}: CSP script-src allows {' '.join(bad)} "
-                            f"(only 'self' or 'none')")
+                            f"(only {' '.join(sorted(ALLOWED_SCRIPT_SOURCES))})")
     if scan.csp and scan.loads_before_csp:
         line, tag = scan.loads_before_csp[0]
         problems.append(f"line {line}: <{tag}> comes before the CSP meta, which then "
@@ -250,19 +279,6 @@ def axe_source() -> str:
     if not AXE_JS.is_file():
         raise RuntimeError(f"{AXE_JS} is missing: run `npm ci` in {ROOT}")
     return AXE_JS.read_text("utf-8")
-
-
-def _only_loopback(origin: str, blocked: list[str] | None = None):
-    """A route handler: requests to `origin` go through, anything else is aborted."""
-    def handle(route) -> None:
-        url = route.request.url
-        if _is_local(url, origin):
-            route.continue_()
-        else:
-            if blocked is not None:
-                blocked.append(url)
-            route.abort("blockedbyclient")
-    return handle
 
 
 def _is_local(url: str, origin: str) -> bool:
@@ -375,7 +391,9 @@ def browse(browser, urls: dict[str, str], viewport: dict[str, int] = NARROW,
     """Load each page as a reader does (CSP enforced, narrow phone) and record what happened.
 
     Every request not to the local server is recorded and aborted before it leaves the
-    machine; console errors, uncaught exceptions and CSP violation events are collected.
+    machine; console errors, uncaught exceptions and CSP violation events are collected, for
+    `settle_ms` after the load event. Two tabs take turns so that one settles while the next
+    page loads.
     """
     if not urls:
         return []
@@ -383,47 +401,79 @@ def browse(browser, urls: dict[str, str], viewport: dict[str, int] = NARROW,
     context = browser.new_context(viewport=viewport, color_scheme="light")
     reports: list[PageReport] = []
     try:
-        blocked: list[str] = []
-        context.route("**/*", _only_loopback(origin, blocked))
+        showing: dict[object, PageReport] = {}
+
+        def on_route(route) -> None:
+            request = route.request
+            if _is_local(request.url, origin):
+                route.continue_()
+                return
+            try:
+                report = showing.get(request.frame.page)
+            except Exception:  # noqa: BLE001 - a request without a frame
+                report = None
+            if report is not None and request.url not in report.foreign_requests:
+                report.foreign_requests.append(request.url)
+            route.abort("blockedbyclient")
+
+        context.route("**/*", on_route)
         context.add_init_script(script=_LISTEN_CSP)
-        page = context.new_page()
-        current: list[PageReport] = []
 
-        def on_request(request) -> None:
-            if current:
-                current[-1].requests.append(request.url)
-                if not _is_local(request.url, origin):
-                    current[-1].foreign_requests.append(request.url)
+        def listen(page) -> None:
+            def on_request(request) -> None:
+                report = showing.get(page)
+                if report is None:
+                    return
+                report.requests.append(request.url)
+                if not _is_local(request.url, origin) and (
+                        request.url not in report.foreign_requests):
+                    report.foreign_requests.append(request.url)
 
-        def on_console(message) -> None:
-            if current and message.type == "error":
-                where = message.location or {}
-                at = f" ({where.get('url', '')}:{where.get('lineNumber', '')})" if where else ""
-                current[-1].console_errors.append(message.text + at)
+            def on_console(message) -> None:
+                report = showing.get(page)
+                if report is not None and message.type == "error":
+                    where = message.location or {}
+                    at = f" ({where.get('url', '')}:{where.get('lineNumber', '')})" \
+                        if where else ""
+                    report.console_errors.append(message.text + at)
 
-        def on_error(error) -> None:
-            if current:
-                frames = [line.strip() for line in (error.stack or "").splitlines()
-                          if line.strip().startswith("at ")]
-                where = f" ({frames[0]})" if frames else ""
-                current[-1].console_errors.append(f"uncaught {error.name}: {error.message}"
-                                                  + where)
+            def on_error(error) -> None:
+                report = showing.get(page)
+                if report is not None:
+                    frames = [line.strip() for line in (error.stack or "").splitlines()
+                              if line.strip().startswith("at ")]
+                    where = f" ({frames[0]})" if frames else ""
+                    report.console_errors.append(
+                        f"uncaught {error.name}: {error.message}{where}")
 
-        page.on("request", on_request)
-        page.on("console", on_console)
-        page.on("pageerror", on_error)
-        for name, url in urls.items():
-            report = PageReport(name, url)
-            current.append(report)
-            blocked.clear()
-            page.goto(url, wait_until="load")
-            page.wait_for_timeout(settle_ms)
+            page.on("request", on_request)
+            page.on("console", on_console)
+            page.on("pageerror", on_error)
+
+        lanes = [context.new_page() for _ in range(min(2, len(urls)))]
+        for page in lanes:
+            listen(page)
+        running: list[tuple[object, float]] = []
+
+        def finish() -> None:
+            page, loaded = running.pop(0)
+            left = settle_ms - (time.monotonic() - loaded) * 1000
+            if left > 0:
+                page.wait_for_timeout(left)
+            report = showing.pop(page)
             report.scroll_width, report.csp_violations = _settled(page, """() => [
                 document.documentElement.scrollWidth, window.__cspViolations || []]""")
-            for url_blocked in blocked:
-                if url_blocked not in report.foreign_requests:
-                    report.foreign_requests.append(url_blocked)
             reports.append(report)
+
+        for index, (name, url) in enumerate(urls.items()):
+            if len(running) == len(lanes):
+                finish()
+            page = lanes[index % len(lanes)]
+            showing[page] = PageReport(name, url)
+            page.goto(url, wait_until="load")
+            running.append((page, time.monotonic()))
+        while running:
+            finish()
     finally:
         context.close()
     return reports
