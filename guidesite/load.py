@@ -129,6 +129,7 @@ def load(tree: ContentTree, memo: FileMemo | None = None
                                 SourceRef(stray.display), _stray_hint(stray, tree.root)))
     strings: dict[str, Strings] = {}
     items: list[Item] = []
+    unloaded: list[tuple[str, str]] = []
     for source in tree.files:
         if source.lang not in codes:
             problems.append(warning(
@@ -145,6 +146,8 @@ def load(tree: ContentTree, memo: FileMemo | None = None
                 LOADERS[s.folder](s, config, found)))
             if item is not None:
                 items.append(item)
+            else:
+                unloaded.append((source.lang, _probable_key(source)))
     for code in codes:
         if code not in strings and not any(
                 s.lang == code and s.folder == "strings" for s in tree.files):
@@ -154,7 +157,8 @@ def load(tree: ContentTree, memo: FileMemo | None = None
                                   "copy the default language's strings.yaml and translate it"))
     _check_strings_match(strings, config.default_language, problems)
     items.sort(key=lambda i: (i.lang, i.kind, i.slug, i.source.path))
-    return Site(config, strings, tuple(items), read_lock(tree.root)), problems
+    return Site(config, strings, tuple(items), read_lock(tree.root),
+                frozenset(unloaded)), problems
 
 
 def _remembered(source: SourceFile, settings: str, memo: FileMemo,
@@ -174,6 +178,16 @@ def _remembered(source: SourceFile, settings: str, memo: FileMemo,
     memo[source.path] = (signature, result, found)
     problems.extend(found)
     return result
+
+
+def _probable_key(source: SourceFile) -> str:
+    """The key a file that failed to load most likely has, so links to it are not reported too."""
+    try:
+        text = source.path.read_text("utf-8", errors="replace")
+    except OSError:
+        text = ""
+    match = re.search(r"^key:\s*['\"]?([a-z0-9-]+)", text, re.MULTILINE)
+    return match.group(1) if match else slugify(source.path.stem)
 
 
 def _digested(item: Item | None) -> Item | None:

@@ -124,6 +124,9 @@ class Site:
     items: tuple[Item, ...] = field(default=())
     lock: Lock | None = None
     """`content/urls.lock`: every URL and anchor published so far (None: not kept)."""
+    unloaded: frozenset[tuple[str, str]] = frozenset()
+    """(language, probable key) of files that failed to load: links to them are not reported
+    again, the file's own error says what to fix."""
 
     def in_language(self, lang: str, kind: str | None = None) -> list[Item]:
         return [i for i in self.items if i.lang == lang and (kind is None or i.kind == kind)]

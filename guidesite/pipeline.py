@@ -14,6 +14,7 @@ from .discover import discover, display_path
 from .links import ExternalLink, check_links
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
+from .model import SiteConfig
 from .plan import plan
 from .render import Memo, Output, render
 from .search import build_index
@@ -64,6 +65,8 @@ class Builder:
         self.memo = Memo()
         self.written: dict[str, bytes] | None = None
         """Files this builder last wrote in place (the dev server's live output)."""
+        self.config: SiteConfig | None = None
+        """The site settings of the last build that could read them."""
 
     def build(self, in_place: bool = False) -> Result:
         """Run every stage; write only when no stage found an error.
@@ -85,6 +88,7 @@ class Builder:
         problems += found
         if site is None:
             return _finish(problems, started)
+        self.config = site.config
         problems += validate(site)
         if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
                for d in problems):  # every page depends on these: rendering would only repeat

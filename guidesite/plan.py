@@ -126,6 +126,8 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
         for alias in item.aliases:
             routes.append(Route(alias, "redirect", item.lang, item, target=urls[id(item)]))
     keys: dict[str, dict[str, str]] = {lang.code: {} for lang in languages}
+    for lang, key in site.unloaded:  # broken files: their own error is reported
+        keys[lang][key] = f"{lang}/"
     for item in items:
         keys[item.lang].setdefault(item.key, urls[id(item)])
     return Plan(tuple(routes), keys, items, tuple(_collisions(routes)))

@@ -92,7 +92,7 @@ def _related(site: Site) -> list[Diagnostic]:
         for tip in topic.tips:
             for key in tip.related:
                 kind = kinds.get((topic.lang, key))
-                if kind in RELATED_KINDS:
+                if kind in RELATED_KINDS or (topic.lang, key) in site.unloaded:
                     continue
                 what = f"{NOUN[kind]}, not an article or letter" if kind else "not a known key"
                 problems.append(error(
