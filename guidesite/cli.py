@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pipeline import Options, Result, build
+from .pipeline import Options, Result, build, today
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "serve")
+COMMANDS = ("build", "check", "serve", "new", "translations")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
                       update_lock=getattr(args, "update_lock", False))
     if args.command == "check":
         return _check(options)
+    if args.command == "new":
+        return _new(args)
+    if args.command == "translations":
+        return _translations(options, args.mark)
     if args.command == "serve":
         from .serve import serve  # livereload is only imported when serving
 
@@ -49,6 +53,67 @@ def _check(options: Options) -> int:
     status = "no problems" if result.ok and not result.diagnostics else _counts(result)
     print(f"Checked {summary(result)} in {result.seconds:.2f} s: {status}")
     return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .authoring import scaffold
+    from .load import load_config
+
+    config = load_config(args.content)
+    codes = [lang.code for lang in config.languages] if config else [args.lang]
+    if args.lang not in codes:
+        print(f"build.py new: unknown language '{args.lang}'; the site has: {', '.join(codes)}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = scaffold(args.content, args.kind, args.lang, args.title, today())
+    except FileExistsError as exc:
+        print(f"{exc.filename}: already exists; choose another title or edit that file",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    except ValueError as exc:
+        print(f"build.py new: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(path)
+    return EXIT_OK
+
+
+def _translations(options: Options, mark: Path | None) -> int:
+    from .authoring import mark_text, source_fingerprint, translation_status
+    from .discover import discover
+    from .load import load
+
+    site, problems = load(discover(options.content))
+    if site is None:
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return EXIT_CONTENT
+    if mark is not None:
+        target = next((i for i in site.items if Path(i.source.path).resolve() ==
+                       mark.resolve()), None)
+        source = target and next((i for i in site.items if i.key == target.key and
+                                  i.kind == target.kind and
+                                  i.lang == site.config.default_language), None)
+        if target is None or source is None or source is target:
+            print(f"{mark}: not a translation of an item in '{site.config.default_language}'",
+                  file=sys.stderr)
+            return EXIT_CONTENT
+        value = source_fingerprint(source)
+        mark.write_text(mark_text(mark.read_text("utf-8"), value, mark.suffix == ".yaml"),
+                        encoding="utf-8")
+        print(f"{mark}: marked as translated from {source.source.path} ({value})")
+        return EXIT_OK
+    rows = translation_status(site)
+    codes = [lang.code for lang in site.config.languages]
+    width = max([len(r.key) for r in rows] + [3])
+    print(f"{'kind':8} {'key':{width}}  " + "  ".join(f"{c:12}" for c in codes).rstrip())
+    for row in rows:
+        print(f"{row.kind:8} {row.key:{width}}  "
+              + "  ".join(f"{row.states[c]:12}" for c in codes).rstrip())
+    missing = sum(s == "missing" for r in rows for s in r.states.values())
+    outdated = sum(s == "outdated" for r in rows for s in r.states.values())
+    print(f"{len(rows)} items: {missing} missing, {outdated} outdated translations")
+    return EXIT_OK
 
 
 def report(result: Result) -> None:
@@ -100,4 +165,12 @@ def _parser() -> argparse.ArgumentParser:
                                 help="build, serve on loopback and rebuild on changes")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
+    new = commands.add_parser("new", parents=[common], help="start a new content file")
+    new.add_argument("kind", choices=("article", "letter", "tip"))
+    new.add_argument("title")
+    new.add_argument("--lang", required=True, help="language code, e.g. sv")
+    translations = commands.add_parser(
+        "translations", parents=[common], help="which items are missing or outdated per language")
+    translations.add_argument("--mark", type=Path, metavar="PATH",
+                              help="record in translation PATH the fingerprint of its source")
     return parser

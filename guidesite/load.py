@@ -251,6 +251,13 @@ def _parse_yaml(text: str, first_line: int, source: SourceFile,
         return None
 
 
+def load_config(content: Path) -> SiteConfig | None:
+    """Just the site settings (for commands that need the languages), None if unusable."""
+    from .discover import discover
+
+    return _load_config(discover(content).site_yaml, [])
+
+
 def _load_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig | None:
     text = read_text(source, problems)
     if text is None:

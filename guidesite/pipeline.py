@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -89,7 +91,7 @@ class Builder:
         if site is None:
             return _finish(problems, started)
         self.config = site.config
-        problems += validate(site)
+        problems += validate(site, today())
         if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
                for d in problems):  # every page depends on these: rendering would only repeat
             return _finish(problems, started)  # the same error once per page
@@ -128,6 +130,14 @@ class Builder:
         return _finish(problems, started, dict(counts), len(output.pages) + len(copies),
                        external, sum(route.kind == "letter" for route in layout.routes),
                        len(downloads), output.rendered, written)
+
+
+def today():
+    """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible scaffolds and checks)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
 
 
 def build(options: Options) -> Result:

@@ -2,18 +2,57 @@
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, SourceRef, did_you_mean, error
+import datetime as dt
+
+from .authoring import source_fingerprint
+from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .model import Item, Letter, Site, TipTopic
 
 RELATED_KINDS = ("article", "letter")
 NOUN = {"article": "an article", "letter": "a letter", "tips": "a tips topic", "page": "a page"}
 
 
-def validate(site: Site) -> list[Diagnostic]:
-    """Problems between items: keys, translations that disagree, tips' related keys."""
+def validate(site: Site, today: dt.date | None = None) -> list[Diagnostic]:
+    """Problems between items: keys, translations that disagree or lag, related keys, and
+    (given `today`) guidance whose review is due."""
     problems = _keys(site)
     problems += _translations(site)
+    problems += _outdated(site)
     problems += _related(site)
+    if today is not None:
+        problems += _reviews(site, today)
+    return problems
+
+
+def _outdated(site: Site) -> list[Diagnostic]:
+    """A translation marked with its source's fingerprint lags when the source has changed."""
+    default = site.config.default_language
+    sources = {(i.kind, i.key): i for i in site.items if i.lang == default}
+    problems = []
+    for item in site.items:
+        source = sources.get((item.kind, item.key))
+        if source is None or source is item or not item.translated_from:
+            continue
+        if item.translated_from != source_fingerprint(source):
+            problems.append(warning(
+                "outdated-translation", f"{source.source.path} has changed since this "
+                "translation was marked", item.at("translated_from"),
+                "update the translation, then run 'python build.py translations --mark "
+                f"{item.source.path}'"))
+    return problems
+
+
+def _reviews(site: Site, today: dt.date) -> list[Diagnostic]:
+    """Guidance checked longer ago than `review_after_days` is listed for re-checking."""
+    limit = site.config.review_after_days
+    problems = []
+    for item in site.items:
+        reviewed = getattr(item, "reviewed", None)
+        if reviewed is not None and (today - reviewed).days > limit:
+            problems.append(warning(
+                "review-due", f"last reviewed {reviewed.isoformat()}, "
+                f"{(today - reviewed).days} days ago (limit {limit})", item.at("reviewed"),
+                "check that the guidance still holds, then set 'reviewed' to today's date"))
     return problems
 
 

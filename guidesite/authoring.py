@@ -1,0 +1,188 @@
+"""Author tools: scaffold new content files, and follow translations against their source."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import fingerprint
+from .model import Item, Letter, Site, TipTopic
+from .slug import slugify
+
+FOLDER_OF = {"article": ("articles", ".md"), "letter": ("letters", ".md"),
+             "tip": ("tips", ".yaml")}
+
+_ARTICLE = """\
+---
+# The page heading and the title in listings.
+title: {title}
+# One or two sentences for listings, search results and the page description.
+summary: {summary}
+date: {today}
+# When the guidance was last checked; the build warns when it gets old.
+reviewed: {today}
+# Remove this line when the article is ready to publish.
+draft: true
+# The same key in every language links translations; links use [text](key:{slug}).
+key: {slug}
+# author: Your name          (defaults to the author in site.yaml)
+# author_role: {role}
+# tags: [{tag}]
+# aliases: [/{lang}/old-address/]   (earlier addresses of this page)
+---
+{intro}
+
+## {section}
+
+{body}
+"""
+
+_LETTER = """\
+---
+title: {title}
+summary: {summary}
+key: {slug}
+date: {today}
+draft: true
+# email or post
+channel: email
+# The e-mail subject or letter heading; may use {{fields}}.
+subject: "{subject}"
+guide: |
+  {guide}
+fields:
+  - name: contact_name
+    label: {contact}
+    hint: {contact_hint}
+    example: Sara Lind
+    required: true
+  - name: your_name
+    label: {you}
+    example: Alex Nilsson
+    required: true
+---
+{greeting}
+
+{body}
+
+{closing}
+{{your_name}}
+"""
+
+_TIPS = """\
+# The same key in every language links translations.
+title: {title}
+key: {slug}
+draft: true
+intro: |
+  {intro}
+tips:
+  # Each id is a stable anchor (#id): never change it once published; keep it in translations.
+  - id: first-tip
+    title: {tip_title}
+    body: |
+      {tip_body}
+    # Keys of related articles and letters.
+    related: []
+"""
+
+_WORDS = {
+    "sv": dict(summary="Skriv en eller två meningar om vad texten hjälper till med.",
+               intro="Skriv en kort inledning.", section="Första avsnittet",
+               body="Skriv texten här.", role="Studie- och yrkesvägledare", tag="ämne",
+               subject="Ämnesrad", guide="Vad brevet är till för, när och hur det skickas.",
+               contact="Kontaktpersonens namn", contact_hint="Den du skriver till.",
+               you="Ditt namn", greeting="Hej {contact_name}!",
+               closing="Med vänliga hälsningar", tip_title="Ett första tips",
+               tip_body="Skriv tipset här."),
+    "en": dict(summary="Write one or two sentences on what the text helps with.",
+               intro="Write a short introduction.", section="First section",
+               body="Write the text here.", role="Careers adviser", tag="topic",
+               subject="Subject line", guide="What the letter is for, when and how to send it.",
+               contact="Contact person's name", contact_hint="The person you write to.",
+               you="Your name", greeting="Dear {contact_name},", closing="Kind regards",
+               tip_title="A first tip", tip_body="Write the tip here."),
+}
+
+
+def scaffold(content: Path, kind: str, lang: str, title: str, today: dt.date) -> Path:
+    """Write a new, correctly formed draft; raise FileExistsError rather than overwrite."""
+    folder, suffix = FOLDER_OF[kind]
+    slug = slugify(title)
+    if not slug:
+        raise ValueError("the title gives an empty slug: use letters or digits")
+    path = content / lang / folder / f"{slug}{suffix}"
+    words = _WORDS.get(lang, _WORDS["en"])
+    template = {"article": _ARTICLE, "letter": _LETTER, "tip": _TIPS}[kind]
+    text = template.format(title=_quoted(title), slug=slug, today=today.isoformat(), lang=lang,
+                           **words)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as file:  # "x": never overwrite an author's file
+        file.write(text)
+    return path
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def source_fingerprint(item: Item) -> str:
+    """Short fingerprint of what a translator translates: the text, not where it sits."""
+    parts: list = [item.kind, item.title, item.summary, item.body]
+    if isinstance(item, Letter):
+        parts += [item.subject, item.guide,
+                  [(f.name, f.label, f.hint, f.example) for f in item.fields]]
+    if isinstance(item, TipTopic):
+        parts += [item.intro, [(t.id, t.title, t.body, t.related) for t in item.tips]]
+    return fingerprint(*parts)[:12]
+
+
+@dataclass(frozen=True)
+class Status:
+    kind: str
+    key: str
+    states: dict[str, str]
+    """Language -> 'source', 'missing', 'present', 'up to date' or 'outdated'."""
+
+
+def translation_status(site: Site) -> list[Status]:
+    """Every item key by language, compared with the default language's version."""
+    default = site.config.default_language
+    codes = [lang.code for lang in site.config.languages]
+    grouped: dict[tuple[str, str], dict[str, Item]] = {}
+    for item in site.items:
+        grouped.setdefault((item.kind, item.key), {})[item.lang] = item
+    rows = []
+    for (kind, key), versions in sorted(grouped.items()):
+        source = versions.get(default)
+        states = {}
+        for code in codes:
+            item = versions.get(code)
+            if item is None:
+                states[code] = "missing"
+            elif item is source:
+                states[code] = "source"
+            elif source is None or not item.translated_from:
+                states[code] = "present"
+            elif item.translated_from == source_fingerprint(source):
+                states[code] = "up to date"
+            else:
+                states[code] = "outdated"
+        rows.append(Status(kind, key, states))
+    return rows
+
+
+def mark_text(text: str, value: str, is_yaml: bool) -> str:
+    """The file's text with `translated_from: value` set in its front matter (or YAML)."""
+    line = f"translated_from: {value}"
+    pattern = re.compile(r"^translated_from:.*$", re.MULTILINE)
+    if is_yaml:
+        return pattern.sub(line, text, count=1) if pattern.search(text) else f"{line}\n{text}"
+    end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
+    if not text.startswith("---\n") or end is None:
+        raise ValueError("the file has no front matter")
+    front = text[4:4 + end.start()]
+    front = pattern.sub(line, front, count=1) if pattern.search(front) else front + line + "\n"
+    return "---\n" + front + text[4 + end.start():]

@@ -1,0 +1,71 @@
+"""Author commands: `new` scaffolds, `translations` follows translations, review dates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import run_build
+
+ARTICLE = ("---\ntitle: {title}\nsummary: S.\ndate: 2026-11-01\nkey: ask\n{extra}---\n"
+           "Text {text}.\n")
+
+
+def test_new_writes_a_correct_draft_and_refuses_to_overwrite(make_content, monkeypatch) -> None:
+    content = make_content()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-18
+    result = run_build("new", "article", "--lang", "sv", "Våga säga nej!", "--content", content)
+    letter = run_build("new", "letter", "--lang", "en", "Ask for a reference", "--content",
+                       content)
+    tip = run_build("new", "tip", "--lang", "sv", "Inför mötet", "--content", content)
+    assert result.returncode == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path == content / "sv/articles/vaga-saga-nej.md"
+    text = path.read_text("utf-8")
+    assert 'title: "Våga säga nej!"' in text and "date: 2026-11-18" in text
+    assert "draft: true" in text and "# " in text  # commented front matter
+    assert Path(letter.stdout.strip()).name == "ask-for-a-reference.md"
+    assert Path(tip.stdout.strip()) == content / "sv/tips/infor-motet.yaml"
+    # the scaffolds are valid content: a check passes with all three in place
+    assert run_build("check", "--content", content).returncode == 0
+    again = run_build("new", "article", "--lang", "sv", "Våga säga nej!", "--content", content)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert path.read_text("utf-8") == text
+    assert run_build("new", "article", "--lang", "de", "X", "--content", content).returncode == 2
+
+
+def test_translations_table_marks_and_outdated_warning(make_content, tmp_path) -> None:
+    content = make_content({
+        "sv/articles/fraga.md": ARTICLE.format(title="Fråga", extra="", text="ett"),
+        "en/articles/ask.md": ARTICLE.format(title="Ask", extra="", text="one"),
+        "sv/articles/bara.md": ARTICLE.format(title="Bara", extra="", text="x").replace(
+            "key: ask", "key: only"),
+    })
+    table = run_build("translations", "--content", content)
+    assert table.returncode == 0
+    rows = {line.split()[1]: line.split()[2:] for line in table.stdout.splitlines()[1:-1]}
+    assert rows == {"ask": ["source", "present"], "only": ["source", "missing"]}
+    assert table.stdout.splitlines()[-1] == "2 items: 1 missing, 0 outdated translations"
+
+    marked = run_build("translations", "--content", content, "--mark",
+                       content / "en/articles/ask.md")
+    assert marked.returncode == 0, marked.stderr
+    assert re.search(r"^translated_from: [0-9a-f]{12}$",
+                     (content / "en/articles/ask.md").read_text(), re.MULTILINE)
+    assert "up to date" in run_build("translations", "--content", content).stdout
+
+    source = content / "sv/articles/fraga.md"
+    source.write_text(source.read_text().replace("Text ett.", "Text ett, nu ändrad."))
+    assert "outdated" in run_build("translations", "--content", content).stdout
+    built = run_build("--content", content, "--out", tmp_path / "site")
+    assert built.returncode == 0
+    assert ("en/articles/ask.md:6: warning[outdated-translation]: " in built.stderr
+            and "has changed since this translation was marked" in built.stderr)
+
+
+def test_old_review_dates_are_warnings(make_content, tmp_path) -> None:
+    content = make_content({"sv/articles/gammal.md": ARTICLE.format(
+        title="Gammal", extra="reviewed: 2020-01-01\n", text="x")})
+    result = run_build("check", "--content", content)
+    assert result.returncode == 0
+    assert "gammal.md:6: warning[review-due]: last reviewed 2020-01-01" in result.stderr
