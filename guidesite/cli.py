@@ -15,7 +15,8 @@ COMMANDS = ("build", "check", "serve", "new", "translations")
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
     options = Options(args.content, args.templates, args.out,
-                      update_lock=getattr(args, "update_lock", False))
+                      update_lock=getattr(args, "update_lock", False),
+                      progress=_show_progress if sys.stderr.isatty() else None)
     if args.command == "check":
         return _check(options)
     if args.command == "new":
@@ -29,8 +30,17 @@ def main(argv: list[str] | None = None) -> int:
     return _build(options)
 
 
+def _show_progress(done: int, total: int) -> None:
+    """One self-overwriting line on a terminal; cleared before the summary is printed."""
+    end = "\r\033[K" if done >= total - 24 else "\r"
+    sys.stderr.write(f"\rRendering pages: {done}/{total}{end}")
+    sys.stderr.flush()
+
+
 def _build(options: Options) -> int:
     result = build(options)
+    if options.progress is not None:
+        sys.stderr.write("\r\033[K")
     report(result)
     if not result.ok:
         print(f"Build failed: {_counts(result)}; {options.out}/ was left as it was.",

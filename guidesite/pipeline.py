@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,6 +35,8 @@ class Options:
     out: Path
     write: bool = True
     drafts: bool = False
+    progress: Callable[[int, int], None] | None = None
+    """Called with (pages done, pages in all) while rendering; the CLI shows it on a terminal."""
     update_lock: bool = False
     """Record the current URLs and anchors in content/urls.lock instead of checking them."""
     cache: Path | None = Path(".cache/guidesite")
@@ -100,7 +103,8 @@ class Builder:
         copies = static_files(options.templates)
         downloads = _download_paths(layout)
         known = {route.url for route in layout.routes} | set(copies) | downloads
-        output = render(site, layout, options.templates, known, Cache(options.cache), self.memo)
+        output = render(site, layout, options.templates, known, Cache(options.cache), self.memo,
+                        options.progress)
         problems += output.problems
         external: list[ExternalLink] = []
         if not output.problems:

@@ -59,7 +59,7 @@ ENGINE = engine_version()
 
 
 def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Cache,
-           memo: Memo | None = None) -> Output:
+           memo: Memo | None = None, progress=None) -> Output:
     """Render every route; `known` is every site-root URL or file the output will have.
 
     With `memo`, a page whose inputs are unchanged since the last build is reused as it was.
@@ -94,7 +94,9 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
     def url_of(item: Item) -> str:
         return item_urls[item.source.path]
 
-    for route in layout.routes:
+    for number, route in enumerate(layout.routes, start=1):
+        if progress is not None and number % 25 == 0:
+            progress(number, len(layout.routes))
         if isinstance(route.item, Letter) and route.kind == "letter":
             files = letter_files(site, route.item, cache)
             for name, data in files.items():

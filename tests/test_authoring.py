@@ -69,3 +69,32 @@ def test_old_review_dates_are_warnings(make_content, tmp_path) -> None:
     result = run_build("check", "--content", content)
     assert result.returncode == 0
     assert "gammal.md:6: warning[review-due]: last reviewed 2020-01-01" in result.stderr
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--out",
+                                tmp_path / "site"], cwd=ROOT, stdin=follower, stdout=follower,
+                               stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(60)
+    shown = b"".join(chunks).decode()
+    assert "Rendering pages: 25/" in shown and "Built " in shown
+    piped = run_build("--out", tmp_path / "site2")
+    assert "Rendering" not in piped.stdout + piped.stderr
