@@ -73,7 +73,10 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
     keys_of = page_fingerprints(site, layout, bodies, template_fingerprints(templates), ENGINE)
     by_key = {(item.lang, item.key): item for item in layout.items}
     tips_about = _tips_index(layout)
-    envs = {lang.code: _environment(site, templates, lang.code) for lang in site.config.languages}
+    compiled = jinja2.FileSystemBytecodeCache(str(cache.folder / "jinja")) if (
+        cache.folder is not None and _mkdir(cache.folder / "jinja")) else MemoryBytecodeCache()
+    envs = {lang.code: _environment(site, templates, lang.code, compiled)
+            for lang in site.config.languages}
     envs[""] = envs[site.config.default_language]
     listings = {lang.code: _listings(layout, lang.code) for lang in site.config.languages}
     pages: dict[str, bytes] = {}
@@ -278,9 +281,37 @@ def _listings(layout: Plan, lang: str) -> dict[str, list[Item]]:
     return by_kind
 
 
-def _environment(site: Site, templates: Path, lang: str) -> jinja2.Environment:
-    """One environment per language: strict about undefined names, escaping on, strings bound."""
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates shared by the languages' environments within one build."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def _mkdir(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return True
+    except OSError:
+        return False
+
+
+def _environment(site: Site, templates: Path, lang: str,
+                 compiled: jinja2.BytecodeCache) -> jinja2.Environment:
+    """One environment per language: strict about undefined names, escaping on, strings bound.
+
+    `compiled` holds templates compiled to bytecode (keyed by their source), so the second
+    language, and the next build, do not compile them again.
+    """
     env = jinja2.Environment(
+        bytecode_cache=compiled,
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

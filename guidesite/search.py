@@ -84,8 +84,8 @@ def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
                       "run the build again with a fresh output folder; the previous site was "
                       "left as it was")]
     languages = _normalise(bundle)
-    return [error("search-language", f"no search index was made for language '{code}'",
-                    where, "check that its pages have <html lang=\"" + code + "\">")
+    return [error("search-language", f"no search index was made for language '{code}'", where,
+                  f"check that its pages have <html lang=\"{code}\">")
             for code in sorted(indexed) if code.lower() not in languages]
 
 

@@ -1,14 +1,21 @@
 """Write the output folder: all into a fresh folder beside it, then swap it in.
 
-A build that fails, or is killed, never leaves a half-written site: the old folder stays in
-place until the new one is complete.
+A build that fails, or is killed at any moment, never leaves a half-written site: the old
+folder stays in place until the new one is complete, and the two are exchanged in one atomic
+step (Linux `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, which the next build repairs
+if a kill falls between them). A lock file beside the output keeps two builds from writing
+the same folder at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef, error
@@ -25,11 +32,30 @@ def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
     index is made there); its errors stop the swap like a failed write.
     """
     out = out.absolute()
-    parent = out.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        clean_leftovers(out)
-        staging = parent / STAGING.format(name=out.name, pid=os.getpid())
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(out):
+            return _write_locked(out, files, copies, finish)
+    except BuildLocked as exc:
+        return [error("build-locked", f"another build (process {exc.owner}) is writing "
+                      f"{out.name}/", SourceRef(str(out)),
+                      "wait for it to finish, or stop it; the site was left as it was")]
+    except OSError as exc:
+        return [_write_failed(out, exc)]
+
+
+def _write_failed(out: Path, exc: OSError) -> Diagnostic:
+    return error("write-failed", f"cannot write the site: {exc.strerror} ({exc.filename})",
+                 SourceRef(str(out)), "check that the folder is writable and the disk is not "
+                 "full; the previous site was left as it was")
+
+
+def _write_locked(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
+                  finish: Callable[[Path], list[Diagnostic]] | None) -> list[Diagnostic]:
+    parent = out.parent
+    clean_leftovers(out)
+    staging = parent / STAGING.format(name=out.name, pid=os.getpid())
+    try:
         staging.mkdir()
         made: set[Path] = set()
         for rel in sorted(set(files) | set(copies)):
@@ -46,18 +72,61 @@ def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
             if any(p.severity == "error" for p in problems):
                 shutil.rmtree(staging, ignore_errors=True)
                 return problems
+        if out.exists() and _exchange(staging, out):
+            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+            return []
         retired = parent / RETIRED.format(name=out.name, pid=os.getpid())
         if out.exists():
             out.rename(retired)
         staging.rename(out)
-        if retired.exists():
-            shutil.rmtree(retired)
+        shutil.rmtree(retired, ignore_errors=True)
     except OSError as exc:
-        return [error("write-failed", f"cannot write the site: {exc.strerror} ({exc.filename})",
-                      SourceRef(str(out)),
-                      "check that the folder is writable and the disk is not full; "
-                      "the previous site was left as it was")]
+        shutil.rmtree(staging, ignore_errors=True)
+        return [_write_failed(out, exc)]
     return []
+
+
+class BuildLocked(Exception):
+    def __init__(self, owner: str) -> None:
+        super().__init__(owner)
+        self.owner = owner
+
+
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold `.<out>.lock` beside the output; the kernel frees it if the process dies."""
+    path = out.parent / f".{out.name}.lock"
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise BuildLocked(handle.read().strip() or "?") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically where the system can; False when it cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
+                 rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
+        return False  # this file system cannot exchange: fall back to two renames
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def update_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
@@ -121,7 +190,14 @@ def write_lock(path: Path, text: str) -> list[Diagnostic]:
 
 
 def clean_leftovers(out: Path) -> None:
-    """Remove staging folders that an interrupted build left beside `out`."""
-    for pattern in (STAGING, RETIRED):
-        for leftover in out.parent.glob(pattern.format(name=out.name, pid="*")):
-            shutil.rmtree(leftover, ignore_errors=True)
+    """Repair and tidy what an interrupted build left beside `out` (call under the lock).
+
+    A kill between the two renames of the fallback swap leaves no `out` but a complete
+    retired folder: that one is put back. Staging folders are half-written and removed.
+    """
+    retired = sorted(out.parent.glob(RETIRED.format(name=out.name, pid="*")),
+                     key=lambda p: p.stat().st_mtime)
+    if not out.exists() and retired:
+        retired.pop().rename(out)
+    for leftover in [*retired, *out.parent.glob(STAGING.format(name=out.name, pid="*"))]:
+        shutil.rmtree(leftover, ignore_errors=True)
