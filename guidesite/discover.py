@@ -31,6 +31,8 @@ class ContentTree:
     """Language files, sorted by path."""
     stray: tuple[SourceFile, ...] = field(default=())
     """Files that are not part of any known content type (reported, never silently dropped)."""
+    outside: tuple[SourceFile, ...] = field(default=())
+    """Symbolic links that lead out of the content folder: never read, always an error."""
 
 
 def display_path(path: Path) -> str:
@@ -44,14 +46,22 @@ def discover(root: Path) -> ContentTree:
     """List every content file under `root`, sorted, classified by folder."""
     files: list[SourceFile] = []
     stray: list[SourceFile] = []
+    outside: list[SourceFile] = []
+    real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(dirpath)
+        for name in dirnames:
+            if (here / name).is_symlink() and not _inside(here / name, real_root):
+                outside.append(SourceFile(here / name, display_path(here / name)))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         parts = here.relative_to(root).parts
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith("~"):
                 continue
             path = here / name
+            if path.is_symlink() and not _inside(path, real_root):
+                outside.append(SourceFile(path, display_path(path)))
+                continue
             source = SourceFile(path, display_path(path))
             kind = _classify(parts, name)
             if kind is None:
@@ -60,7 +70,12 @@ def discover(root: Path) -> ContentTree:
                 files.append(SourceFile(path, source.display, *kind))
     site = root / "site.yaml"
     return ContentTree(root, SourceFile(site, display_path(site), "", "site"),
-                       tuple(files), tuple(stray))
+                       tuple(files), tuple(stray), tuple(outside))
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    target = path.resolve()
+    return target == real_root or real_root in target.parents
 
 
 def _classify(parts: tuple[str, ...], name: str) -> tuple[str, str] | None:

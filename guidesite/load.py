@@ -124,6 +124,10 @@ def load(tree: ContentTree, memo: FileMemo | None = None
         return None, problems
     settings = fingerprint(config)
     codes = [lang.code for lang in config.languages]
+    for link in tree.outside:
+        problems.append(error("outside-content", "this link points outside the content folder",
+                              SourceRef(link.display), "copy the file into content/ instead of "
+                              "linking to it; the build never reads files outside content/"))
     for stray in tree.stray:
         problems.append(warning("ignored-file", "this file is not part of the site and is ignored",
                                 SourceRef(stray.display), _stray_hint(stray, tree.root)))

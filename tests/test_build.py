@@ -251,3 +251,19 @@ def test_feeds_parse_newest_first_with_articles_and_letters(built_site: Path) ->
         assert dates == sorted(dates, reverse=True)
         kinds = {entry.tags[0].term for entry in feed.entries}
         assert kinds == {"article", "letter"} and len(feed.entries) == 9
+
+
+def test_a_symlink_out_of_the_content_folder_is_an_error(make_content, tmp_path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Hemlig\nsummary: S\ndate: 2026-01-01\n---\nhemligt\n")
+    content = make_content()
+    (content / "sv/articles").mkdir(parents=True)
+    (content / "sv/articles/lank.md").symlink_to(secret)
+    (content / "en/pages").mkdir(parents=True)
+    (content / "en/pages/etc").symlink_to(tmp_path, target_is_directory=True)
+    result = run_build("--content", content, "--out", tmp_path / "site")
+    assert result.returncode == 1
+    assert "lank.md: error[outside-content]: this link points outside the content folder" \
+        in result.stderr
+    assert "en/pages/etc: error[outside-content]" in result.stderr
+    assert not (tmp_path / "site").exists()
