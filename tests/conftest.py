@@ -24,11 +24,13 @@ languages:
   - code: sv
     name: Svenska
     title: Testsajt
-    sections: {articles: artiklar, letters: brev, tips: tips, educators: for-pedagoger, search: sok}
+    sections: {articles: artiklar, letters: brev, tips: tips, educators: for-pedagoger,
+               search: sok}
   - code: en
     name: English
     title: Test site
-    sections: {articles: articles, letters: letters, tips: tips, educators: for-educators, search: search}
+    sections: {articles: articles, letters: letters, tips: tips,
+               educators: for-educators, search: search}
 """
 
 

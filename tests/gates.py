@@ -158,6 +158,7 @@ class _SecurityScan(HTMLParser):
         self.problems: list[str] = []
         self.csp: list[tuple[int, str]] = []
         self.loads_before_csp: list[tuple[int, str]] = []
+        self.in_body = False
         self._script: tuple[int, str] | None = None
         self._script_text: list[str] = []
 
@@ -170,8 +171,12 @@ class _SecurityScan(HTMLParser):
             if name in ("href", "src", "action", "formaction") and (value or "").strip().lower(
                     ).startswith("javascript:"):
                 self.problems.append(f"line {line}: javascript: URL in <{tag} {name}>")
+        if tag == "body":
+            self.in_body = True
         if (tag == "meta" and values.get("http-equiv", "").lower()
                 == "content-security-policy"):
+            if self.in_body:
+                self.problems.append(f"line {line}: CSP meta in <body> is ignored by browsers")
             self.csp.append((line, values.get("content", "")))
         if tag in ("script", "link", "style") and not self.csp:
             self.loads_before_csp.append((line, tag))
@@ -272,7 +277,7 @@ _START_AXE = """(tags) => {
 
 _AXE_RESULT = "() => window.__gatesAxe"
 
-_REFRESH = re.compile(r'<meta\s+http-equiv="refresh"[^>]*>', re.IGNORECASE)
+_REFRESH = re.compile(r"""<meta\b[^>]*\bhttp-equiv\s*=\s*["']?refresh\b[^>]*>""", re.IGNORECASE)
 
 
 def axe_source() -> str:
@@ -375,6 +380,10 @@ class PageReport:
     foreign_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     csp_violations: list[str] = field(default_factory=list)
+    icon: str = ""
+    """The icon a browser asks for: the page's <link rel=icon>, else /favicon.ico."""
+    icon_status: int = 0
+    """Its HTTP status (0 when it was not asked: a data: URL or another host)."""
 
     def problems(self, max_width: int = NARROW["width"]) -> list[str]:
         found = []
@@ -383,6 +392,9 @@ class PageReport:
         found += [f"request to another host: {url}" for url in self.foreign_requests]
         found += [f"console error: {text}" for text in self.console_errors]
         found += [f"CSP violation: {text}" for text in self.csp_violations]
+        if self.icon_status >= 400:
+            found.append(f"icon {self.icon} answers {self.icon_status}: browsers log a console "
+                         f"error for it (declare <link rel=\"icon\"> to a file that exists)")
         return found
 
 
@@ -461,8 +473,7 @@ def browse(browser, urls: dict[str, str], viewport: dict[str, int] = NARROW,
             if left > 0:
                 page.wait_for_timeout(left)
             report = showing.pop(page)
-            report.scroll_width, report.csp_violations = _settled(page, """() => [
-                document.documentElement.scrollWidth, window.__cspViolations || []]""")
+            report.scroll_width, report.csp_violations, report.icon = _settled(page, _PAGE_STATE)
             reports.append(report)
 
         for index, (name, url) in enumerate(urls.items()):
@@ -474,9 +485,43 @@ def browse(browser, urls: dict[str, str], viewport: dict[str, int] = NARROW,
             running.append((page, time.monotonic()))
         while running:
             finish()
+        # Chromium asks for the icon outside what Playwright reports, and only once per
+        # origin, so it is asked here: the same URL, once, for every page that names it.
+        statuses: dict[str, int] = {}
+        for report in reports:
+            if report.icon and _is_local(report.icon, origin) and not report.icon.startswith(
+                    "data:"):
+                if report.icon not in statuses:
+                    statuses[report.icon] = context.request.get(report.icon).status
+                report.icon_status = statuses[report.icon]
+            elif report.icon and not _is_local(report.icon, origin):
+                report.foreign_requests.append(report.icon)
     finally:
         context.close()
     return reports
+
+
+_PAGE_STATE = """() => {
+  const icon = [...document.querySelectorAll('link[rel~="icon" i]')].pop();
+  return [document.documentElement.scrollWidth, window.__cspViolations || [],
+          icon ? icon.href : new URL('/favicon.ico', location.href).href];
+}"""
+
+
+def grouped_problems(reports: Iterable[PageReport]) -> list[str]:
+    """'page: problem' lines; a problem seen on several pages is one line naming them."""
+    pages: dict[str, list[str]] = {}
+    for report in reports:
+        for problem in report.problems():
+            pages.setdefault(problem, []).append(report.page)
+    lines = []
+    for problem, where in pages.items():
+        if len(where) == 1:
+            lines.append(f"{where[0]}: {problem}")
+        else:
+            shown = ", ".join(where[:3]) + (", ..." if len(where) > 3 else "")
+            lines.append(f"{len(where)} pages ({shown}): {problem}")
+    return lines
 
 
 def _settled(page, script: str, tries: int = 3):
@@ -526,14 +571,19 @@ FIXTURE_PAGE = "sv/p/index.html"
 def copy_templates(source: Path, dest: Path,
                    inserts: Iterable[tuple[str, str, str]] = (),
                    replaces: Iterable[tuple[str, str, str]] = (),
+                   appends: Iterable[tuple[str, str]] = (),
                    files: dict[str, bytes | str] | None = None) -> Path:
     """A copy of a templates folder, changed.
 
     `inserts` are (file, anchor, text): text goes right after the first `anchor`;
-    `replaces` are (file, old, new); `files` adds or overwrites files. An anchor or old text
-    that is missing fails loudly, so that a changed template cannot quietly defuse a test.
+    `replaces` are (file, old, new); `appends` are (file, text) added at the end; `files`
+    adds or overwrites files. An anchor or old text that is missing fails loudly, so that a
+    changed template cannot quietly defuse a test.
     """
     shutil.copytree(source, dest)
+    for name, text in appends:
+        path = dest / name
+        path.write_text(path.read_text("utf-8") + text, "utf-8")
     for name, anchor, text in inserts:
         path = dest / name
         template = path.read_text("utf-8")
@@ -574,7 +624,7 @@ def fixture_site(tmp_path: Path, make_content, content: dict[str, str | None] | 
                  **template_changes) -> Path:
     """Build FIXTURE_CONTENT (plus `content`) with a changed copy of the real templates.
 
-    `template_changes` are copy_templates' inserts/replaces/files. The build must succeed:
+    `template_changes` are copy_templates' inserts/replaces/appends/files. The build must succeed:
     these sites are broken only in ways the build does not check.
     """
     from conftest import TEMPLATES, run_build
