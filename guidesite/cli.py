@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
     options = Options(args.content, args.templates, args.out,
                       update_lock=getattr(args, "update_lock", False),
+                      search=not getattr(args, "no_search", False),
                       progress=_show_progress if sys.stderr.isatty() else None)
     if args.command == "check":
         return _check(options)
@@ -169,6 +170,8 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the site (the default)")
     build.add_argument("--update-lock", action="store_true",
                        help="record the current URLs and anchors in content/urls.lock")
+    build.add_argument("--no-search", action="store_true",
+                       help="skip the search index (faster; the site has no search)")
     commands.add_parser("check", parents=[common],
                         help="validate content and links without writing the site")
     serve = commands.add_parser("serve", parents=[common],

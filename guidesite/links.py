@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic, SourceRef, error
 from .urls import resolve
@@ -27,45 +27,72 @@ def page_url(path: str) -> str:
     return path[: -len("index.html")] if path.endswith("index.html") else path
 
 
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    """What the checker needs from one page: its ids, and its links as (href, target, anchor)."""
+
+    ids: frozenset[str]
+    links: tuple[tuple[str, str, str], ...]
+    external: tuple[str, ...]
+
+
+def scan(path: str, data: bytes, base_url: str) -> PageLinks:
+    """Read the ids and links of one rendered page (the expensive part, so it is memoised)."""
+    base_path = urlsplit(base_url).path
+    here = page_url(path)
+    links, external = [], []
+    for raw in dict.fromkeys(_LINK.findall(data)):
+        href = html.unescape(raw.decode())
+        if href.startswith(base_url):
+            href = base_path + href[len(base_url):]
+        elif _SCHEME.match(href) or href.startswith("//"):
+            if href.startswith(("http:", "https:", "//")):
+                external.append(href)
+            continue
+        target, _, fragment = href.partition("#")
+        target = target.partition("?")[0]
+        if target.startswith("/"):
+            target = "/" + target.removeprefix(base_path) if target.startswith(
+                base_path) else "/\0outside-the-site" + target
+        target_path = path if not target else resolve(here, unquote(target))
+        if target and (target_path == "" or target_path.endswith("/")):
+            target_path += "index.html"
+        links.append((href, target_path, unquote(fragment)))
+    ids = frozenset(html.unescape(m.decode()) for m in _ID.findall(data))
+    return PageLinks(ids, tuple(links), tuple(external))
+
+
 def check_links(pages: Mapping[str, bytes], files: Collection[str],
-                locate: Callable[[str, str], SourceRef], base_path: str = "/"
+                locate: Callable[[str, str], SourceRef], base_url: str = "https://x/",
+                list_external: bool = False,
+                memo: dict[str, tuple[bytes, PageLinks]] | None = None
                 ) -> tuple[list[Diagnostic], list[ExternalLink]]:
-    """Broken internal links and anchors, and the external links found.
+    """Broken internal links and anchors, and (when asked) the external links found.
 
-    `files` holds every output path; `locate(page_path, href)` says where a link was written;
-    links starting with `base_path` (the site's folder on its host) are read from the site root.
+    `files` holds every output path; `locate(page_path, href)` says where a link was written.
+    Absolute links to `base_url` (canonical, hreflang, feeds) are checked like internal ones,
+    and so are links starting with its path (the site's folder on its host). `memo` keeps each
+    page's scan while its bytes are the same object, so the dev server rescans only changes.
     """
-    ids: dict[str, set[str]] = {}
-
-    def ids_of(path: str) -> set[str]:
-        if path not in ids:
-            ids[path] = {html.unescape(m.decode()) for m in _ID.findall(pages[path])}
-        return ids[path]
-
+    memo = {} if memo is None else memo
+    scans: dict[str, PageLinks] = {}
+    for path, data in pages.items():
+        if path.endswith(".html"):
+            known = memo.get(path)
+            if known is None or known[0] is not data:
+                known = (data, scan(path, data, base_url))
+                memo[path] = known
+            scans[path] = known[1]
     broken: dict[tuple[SourceRef, str], list[str]] = {}
     external: list[ExternalLink] = []
-    for path in sorted(pages):
-        if not path.endswith(".html"):
-            continue
+    for path in sorted(scans):
         here = page_url(path)
-        for raw in dict.fromkeys(_LINK.findall(pages[path])):
-            href = html.unescape(raw.decode())
-            if _SCHEME.match(href) or href.startswith("//"):
-                if href.startswith(("http:", "https:", "//")):
-                    external.append(ExternalLink(href, locate(path, href)))
-                continue
-            target, _, fragment = href.partition("#")
-            target = target.partition("?")[0]
-            if target.startswith("/"):
-                target = "/" + target.removeprefix(base_path) if target.startswith(
-                    base_path) else "/\0outside-the-site" + target
-            target_path = path if not target else resolve(here, unquote(target))
-            if target and (target_path == "" or target_path.endswith("/")):
-                target_path += "index.html"
+        if list_external:
+            external += [ExternalLink(href, locate(path, href)) for href in scans[path].external]
+        for href, target_path, fragment in scans[path].links:
             if target_path not in files:
                 broken.setdefault((locate(path, href), page_url(target_path)), []).append(here)
-            elif fragment and target_path in pages and unquote(fragment) not in ids_of(
-                    target_path):
+            elif fragment and target_path in scans and fragment not in scans[target_path].ids:
                 target = f"{page_url(target_path)}#{fragment}"
                 broken.setdefault((locate(path, href), target), []).append(here)
     return [_broken(where, target, on, files) for (where, target), on in broken.items()], external

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
@@ -37,6 +36,8 @@ class Options:
     drafts: bool = False
     progress: Callable[[int, int], None] | None = None
     """Called with (pages done, pages in all) while rendering; the CLI shows it on a terminal."""
+    search: bool = True
+    """Make the search index (the slowest single step; off for quick previews)."""
     update_lock: bool = False
     """Record the current URLs and anchors in content/urls.lock instead of checking them."""
     cache: Path | None = Path(".cache/guidesite")
@@ -110,7 +111,9 @@ class Builder:
         if not output.problems:
             broken, external = check_links(output.pages, set(output.pages) | set(copies),
                                            _locator(layout, output, options.templates),
-                                           urlsplit(site.config.base_url).path)
+                                           site.config.base_url,
+                                           list_external=not options.write,
+                                           memo=self.memo.links)
             problems += broken
         if not has_errors(problems) and not options.drafts:
             urls, anchors = published(layout, output)
@@ -126,8 +129,9 @@ class Builder:
                 problems += found
                 self.written = None if found else dict(output.pages)
             else:
-                problems += write_site(options.out, output.pages, copies,
-                                       finish=lambda folder: build_index(folder, site.config))
+                index = (lambda folder: build_index(folder, site.config)) if options.search \
+                    else None
+                problems += write_site(options.out, output.pages, copies, finish=index)
                 written = len(output.pages) + len(copies)
         counts = Counter(route.lang or "root" for route in layout.routes
                          if route.kind != "redirect")

@@ -40,6 +40,8 @@ class Memo:
     bodies: dict[str, tuple[str, Body]] = field(default_factory=dict)
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     """Output path -> (fingerprint of its inputs, its bytes)."""
+    links: dict = field(default_factory=dict)
+    """Output path -> (bytes, their scan by the link checker)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,203 @@
+"""Benchmark: cold, warm and one-edit builds, serve latency, against Hugo and Pelican.
+
+    python benchmarks/bench.py [--sizes 100,1000,5000] [--no-others]
+
+Generates the same deterministic corpus for each size (N articles per language, letters and
+tips in proportion), builds it with our generator in subprocesses (as an author would) and,
+where installed, with Hugo and Pelican, and prints wall time, pages per second and peak
+memory (the whole process tree, sampled). Figures, not assertions: targets are read off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from corpus import ROOT, make_corpus  # noqa: E402
+from others import hugo_site, pelican_site  # noqa: E402
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory in bytes of a process and all its descendants."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo += [int(child) for child in children.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, str]:
+    """(wall seconds, peak tree memory in bytes, output) of one command."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, **(env or {})})
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.communicate()[0]
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{output[-2000:]}")
+    return wall, peak, output
+
+
+def ours(work: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), "--content", str(work / "content"),
+            "--templates", str(ROOT / "templates"), "--out", str(work / "site"), *extra]
+
+
+def pages_of(output: str) -> int:
+    import re
+
+    match = re.search(r"Built (\d+) pages", output)
+    return int(match.group(1)) if match else 0
+
+
+def serve_latency(work: Path, edits: int = 5) -> list[float]:
+    """Seconds from saving an article to its page being written by the running dev server."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([*ours(work)[:2], "serve", *ours(work)[2:], "--port", str(port)],
+                               cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    for line in process.stdout:
+        if line.startswith("Serving"):
+            break
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+    article = work / "content/sv/articles/article-0.md"
+    page = work / "site/sv/artiklar/article-0/index.html"
+    times = []
+    try:
+        for edit in range(edits):
+            marker = f"Benchmark edit {edit}."
+            text = article.read_text("utf-8")
+            time.sleep(0.3)
+            started = time.perf_counter()
+            article.write_text(text + f"\n{marker}\n", "utf-8")
+            while marker.encode() not in page.read_bytes():
+                if time.perf_counter() - started > 30:
+                    raise RuntimeError("the dev server did not write the page")
+                time.sleep(0.002)
+            times.append(time.perf_counter() - started)
+    finally:
+        process.terminate()
+        process.wait(10)
+    return times
+
+
+def row(name: str, seconds: float, pages: int, memory: int) -> str:
+    rate = f"{pages / seconds:8.0f}" if pages else "       -"
+    return f"  {name:38} {seconds:8.2f} s {rate} pages/s {memory / 2**20:8.0f} MB"
+
+
+def bench(size: int, others: bool, work_root: Path) -> dict:
+    work = work_root / f"n{size}"
+    work.mkdir(parents=True, exist_ok=True)
+    make_corpus(work, size)
+    cache = {"XDG_CACHE_HOME": str(work / "xdg")}
+    shutil.rmtree(work / "site", ignore_errors=True)
+    shutil.rmtree(work / ".cache", ignore_errors=True)
+    print(f"\nN = {size} articles per language ({2 * size} articles)")
+    cold_search, memory, output = measure(ours(work), work, cache)
+    pages = pages_of(output)
+    print(row("ours: cold full build (with search)", cold_search, pages, memory))
+    shutil.rmtree(work / "site")
+    shutil.rmtree(work / ".cache")
+    cold, memory, _ = measure(ours(work, "--no-search"), work, cache)
+    print(row("ours: cold full build (no search)", cold, pages, memory))
+    warm, warm_memory, _ = measure(ours(work, "--no-search"), work, cache)
+    print(row("ours: warm rebuild, nothing changed", warm, pages, warm_memory))
+    article = work / "content/en/articles/article-1.md"
+    article.write_text(article.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    edited, edit_memory, _ = measure(ours(work, "--no-search"), work, cache)
+    print(row("ours: rebuild after editing one article", edited, pages, edit_memory))
+    latency = serve_latency(work)
+    print(f"  {'ours: serve, save -> page written':38} {min(latency) * 1000:8.0f} ms best, "
+          f"{sorted(latency)[len(latency) // 2] * 1000:.0f} ms median of {len(latency)}")
+    result = {"size": size, "pages": pages, "cold": cold, "warm": warm, "edit": edited,
+              "memory": memory, "serve": sorted(latency)[len(latency) // 2],
+              "cold_search": cold_search}
+    if others and shutil.which("hugo"):
+        site = hugo_site(work / "content", work / "hugo")
+        hugo, hugo_memory, _ = measure(["hugo", "--quiet", "-s", str(site), "-d",
+                                        str(site / "public")], work)
+        hugo_pages = sum(1 for _ in (site / "public").rglob("index.html"))
+        print(row("hugo", hugo, hugo_pages, hugo_memory))
+        result |= {"hugo": hugo, "hugo_memory": hugo_memory}
+    if others and shutil.which("pelican"):
+        site = pelican_site(work / "content", work / "pelican")
+        pelican, pelican_memory, _ = measure(
+            ["pelican", str(site / "content"), "-o", str(site / "output"), "-s",
+             str(site / "pelicanconf.py"), "-q"], site)
+        pelican_pages = sum(1 for _ in (site / "output").rglob("*.html"))
+        print(row("pelican", pelican, pelican_pages, pelican_memory))
+        result |= {"pelican": pelican}
+    if "hugo" in result:
+        print(f"  ratios: cold/hugo {cold / result['hugo']:.2f} (target <= 1.5), "
+              f"warm/hugo {warm / result['hugo']:.2f} (target <= 0.3), "
+              f"memory/hugo {memory / result['hugo_memory']:.2f} (target < 0.25)")
+    if "pelican" in result:
+        print(f"  pelican/cold {result['pelican'] / cold:.1f} x (target >= 6)")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,5000")
+    parser.add_argument("--no-others", action="store_true", help="skip Hugo and Pelican")
+    parser.add_argument("--work", type=Path, help="keep the generated sites here")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; hugo: {shutil.which('hugo') or 'not installed'}; "
+          f"pelican: {shutil.which('pelican') or 'not installed'}")
+    work_root = args.work or Path(tempfile.mkdtemp(prefix="guidesite-bench-"))
+    results = [bench(int(size), not args.no_others, work_root)
+               for size in args.sizes.split(",")]
+    by_size = {r["size"]: r for r in results}
+    if len(by_size) > 1:
+        small, large = min(by_size), max(by_size)
+        per_small = by_size[small]["cold"] / by_size[small]["pages"]
+        per_large = by_size[large]["cold"] / by_size[large]["pages"]
+        print(f"\nlinearity: {per_large * 1000:.2f} ms/page at N={large} vs "
+              f"{per_small * 1000:.2f} ms/page at N={small} "
+              f"({(per_large / per_small - 1) * 100:+.0f} %, target within 20 %)")
+    if not args.work:
+        shutil.rmtree(work_root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
