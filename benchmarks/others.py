@@ -31,10 +31,12 @@ disableKinds = []
 HUGO_BASEOF = """<!doctype html><html lang="{{ .Site.Language.Lang }}"><head><meta charset="utf-8">
 <title>{{ .Title }}</title><meta name="description" content="{{ .Summary | plainify }}">
 <link rel="canonical" href="{{ .Permalink }}">
-{{ range .Translations }}<link rel="alternate" hreflang="{{ .Lang }}" href="{{ .Permalink }}">{{ end }}
+{{ range .Translations }}<link rel="alternate" hreflang="{{ .Lang }}" href="{{ .Permalink }}">
+{{ end }}
 </head><body><header><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a>
 <nav>{{ range .Site.Sections }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
-{{ range .Translations }}<a href="{{ .RelPermalink }}" hreflang="{{ .Lang }}">{{ .Language.LanguageName }}</a>{{ end }}
+{{ range .Translations }}<a href="{{ .RelPermalink }}" hreflang="{{ .Lang }}">
+{{ .Language.LanguageName }}</a>{{ end }}
 </header><main>{{ block "main" . }}{{ end }}</main><footer>footer</footer></body></html>
 """
 HUGO_SINGLE = """{{ define "main" }}<article><h1>{{ .Title }}</h1>
