@@ -76,7 +76,8 @@ def fill(parts: tuple[str | Slot, ...], value_of) -> str:
 def as_text(letter, value_of=None) -> str:
     """The letter as plain text; blanks become `[Label]` unless `value_of` fills them."""
     value_of = value_of or letter.blank
-    paragraphs = ["\n".join(fill(line, value_of) for line in p.lines) for p in letter.paragraphs]
+    paragraphs = [fill(letter.subject, value_of) if p.is_subject else
+                  "\n".join(fill(line, value_of) for line in p.lines) for p in letter.paragraphs]
     return "\n\n".join(paragraphs) + "\n"
 
 
@@ -89,6 +90,7 @@ def as_data(letter) -> dict:
         "lang": letter.lang,
         "channel": letter.channel,
         "subject": parts(letter.subject),
+        "subject_in_body": letter.subject_in_body,
         "paragraphs": [[parts(line) for line in p.lines] for p in letter.paragraphs],
         "labels": {f.name: f.label for f in letter.fields},
     }

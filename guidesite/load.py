@@ -16,6 +16,7 @@ from .letters import FIELD_NAME, parse_body, parse_line, slots_in
 from .lock import read_lock
 from .model import (
     FOLDERS,
+    SUBJECT,
     Article,
     Item,
     Language,
@@ -489,6 +490,11 @@ def _load_letter(source: SourceFile, config: SiteConfig,
             problems.append(error("bad-field", f"field name '{name}' is not valid", at,
                                   "use lowercase letters, digits and '_', e.g. 'your_name'"))
             continue
+        if name == SUBJECT:
+            problems.append(error("bad-field", "'subject' is reserved", at,
+                                  "write {subject} alone in a paragraph to place the subject "
+                                  "line in the letter; name the field something else"))
+            continue
         if any(f.name == name for f in fields):
             problems.append(error("duplicate-field", f"field '{name}' is declared twice", at,
                                   "declare each field once"))
@@ -514,7 +520,12 @@ def _load_letter(source: SourceFile, config: SiteConfig,
         for offset, line in enumerate(paragraph.lines):
             for name in slots_in(line):
                 used.add(name)
-                if name not in declared:
+                if name == SUBJECT and not paragraph.is_subject:
+                    problems.append(error(
+                        "bad-placeholder", "{subject} must stand alone in its paragraph",
+                        SourceRef(path, paragraph.line + offset),
+                        "put a blank line before and after {subject}"))
+                elif name not in declared and name != SUBJECT:
                     problems.append(error(
                         "unknown-placeholder", f"the letter uses undeclared field '{{{name}}}'",
                         SourceRef(path, paragraph.line + offset),

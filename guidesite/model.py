@@ -145,6 +145,10 @@ class LetterField:
     line: int
 
 
+SUBJECT = "subject"
+"""The reserved slot that places the letter's subject inside the body (paper letters)."""
+
+
 @dataclass(frozen=True)
 class Slot:
     """A `{name}` placeholder inside a letter line."""
@@ -159,6 +163,11 @@ class LetterParagraph:
     lines: tuple[tuple[str | Slot, ...], ...]
     line: int
 
+    @property
+    def is_subject(self) -> bool:
+        """A paragraph that is only `{subject}`: where the subject line goes in the letter."""
+        return self.lines == ((Slot(SUBJECT),),)
+
 
 @dataclass(frozen=True)
 class Letter(Item):
@@ -172,6 +181,11 @@ class Letter(Item):
     fields: tuple[LetterField, ...] = ()
     paragraphs: tuple[LetterParagraph, ...] = ()
     translated_from: str = ""
+
+    @property
+    def subject_in_body(self) -> bool:
+        """A paper letter places its subject line itself, as a `{subject}` paragraph."""
+        return any(p.is_subject for p in self.paragraphs)
 
     def label(self, name: str) -> str:
         """The label shown for slot `name` (its name when the field is not declared)."""

@@ -24,6 +24,7 @@ from guidesite.model import Letter
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = {
     "sv-post": ("sv", "aterkoppling-efter-intervju-brev"),
+    "en-post": ("en", "feedback-after-interview-letter"),
     "en-email": ("en", "feedback-request-email"),
 }
 LANG_TAGS = {"sv": "sv-SE", "en": "en-GB"}
@@ -66,8 +67,15 @@ def case(request, site):
     meta = meta_for(site, letter)
     text = as_text(letter)
     assert "[" in text and "{" not in text  # the letter has blanks, all shown as [Label]
-    paragraphs = [subject_line(letter, meta), *text.rstrip("\n").split("\n\n")]
+    paragraphs = text.rstrip("\n").split("\n\n")
+    if not letter.subject_in_body:  # an e-mail starts with its subject line
+        paragraphs.insert(0, subject_line(letter, meta))
     return letter, meta, letter_downloads(letter, meta), paragraphs
+
+
+def subject_at(letter: Letter) -> int:
+    """Index of the subject paragraph: first in an e-mail, where `{subject}` stands in a letter."""
+    return next((n for n, p in enumerate(letter.paragraphs) if p.is_subject), 0)
 
 
 def pdf_text(path: Path) -> str:
@@ -85,8 +93,8 @@ def test_formats(case):
 
 
 def test_txt(case):
-    letter, meta, downloads, _ = case
-    assert downloads["txt"].decode("utf-8") == f"{subject_line(letter, meta)}\n\n{as_text(letter)}"
+    letter, meta, downloads, paragraphs = case
+    assert downloads["txt"].decode("utf-8") == "\n\n".join(paragraphs) + "\n"
     assert b"\r" not in downloads["txt"]
 
 
@@ -98,7 +106,9 @@ def test_docx(case):
     document = docx.Document(io.BytesIO(downloads["docx"]))
     # python-docx reads a <w:br/> inside a paragraph as "\n"
     assert [p.text for p in document.paragraphs] == paragraphs
-    assert all(run.bold for run in document.paragraphs[0].runs if run.text)
+    at = subject_at(letter)
+    assert all(run.bold for run in document.paragraphs[at].runs if run.text)
+    assert not any(run.bold for run in document.paragraphs[at + 1].runs)
     assert any("\n" in text for text in paragraphs)  # so line breaks were checked too
 
     section = document.sections[0]
@@ -130,7 +140,7 @@ def test_odt(case):
     from odf.opendocument import load as load_odt
     from odf.style import DefaultStyle, PageLayoutProperties, Style, TextProperties
 
-    _, meta, downloads, paragraphs = case
+    letter, meta, downloads, paragraphs = case
     archive = zipfile.ZipFile(io.BytesIO(downloads["odt"]))
     first = archive.infolist()[0]
     assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
@@ -142,7 +152,7 @@ def test_odt(case):
     assert any(p.getElementsByType(text.LineBreak) for p in found)
 
     styles = {s.getAttrNS(STYLENS, "name"): s for s in document.styles.getElementsByType(Style)}
-    subject_style = styles[found[0].getAttrNS(text.TEXTNS, "style-name")]
+    subject_style = styles[found[subject_at(letter)].getAttrNS(text.TEXTNS, "style-name")]
     weights = [t.getAttrNS(FONS, "font-weight")
                for t in subject_style.getElementsByType(TextProperties)]
     assert "bold" in weights

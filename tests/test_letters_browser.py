@@ -89,6 +89,8 @@ def test_print_gives_one_a4_page_with_the_letter_alone(page, site_url) -> None:
     assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
     text = pdf.pages[0].extract_text()
     assert "Alex Nilsson" in text and "Örebro, [Dagens datum]" in text
+    assert text.index("Örebro, [Dagens datum]") < text.index("Återkoppling efter min intervju")
+    assert "Ämne:" not in text  # a paper letter has no e-mail subject label
     assert "Hej Sara Lind!" in text and "Med vänliga hälsningar" in text
     for chrome in ("Fyll i brevet", "Brevmallar", "Hoppa till", "Om brevet", "Kom ihåg"):
         assert chrome not in text
@@ -117,7 +119,8 @@ def test_write_in_one_language_send_in_another(page, site_url) -> None:
     text = preview_text(page)
     assert "Dear Sara Lind," in text and "Kind regards" in text
     assert page.get_attribute("#letter", "lang") == "en"
-    assert "Subject:" in text
+    assert "Feedback after my interview at [Employer]" in text  # the subject, where it belongs
+    assert text.index("[Employer's address]") < text.index("Feedback after") < text.index("Dear")
 
 
 def test_remember_only_after_opt_in_and_forget(page, site_url) -> None:

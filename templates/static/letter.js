@@ -11,6 +11,7 @@
   var sheet = document.getElementById("letter");
   var bodyNode = document.getElementById("letter-body");
   var subjectNode = document.getElementById("letter-subject-text");
+  var subjectLine = document.getElementById("letter-subject");
   var subjectLabel = sheet.querySelector(".subject-label");
   var status = document.getElementById("letter-status");
   var remember = document.getElementById("remember");
@@ -59,8 +60,13 @@
     }).join("");
   }
 
+  function isSubject(lines) {
+    return lines.length === 1 && lines[0].length === 1 && lines[0][0].field === "subject";
+  }
+
   function letterText(version, given) {
     return version.paragraphs.map(function (lines) {
+      if (isSubject(lines)) return asText(version.subject, version, given);
       return lines.map(function (line) { return asText(line, version, given); }).join("\n");
     }).join("\n\n");
   }
@@ -72,13 +78,21 @@
     subjectLabel.textContent = version.subject_label;
     subjectNode.textContent = "";
     fill(version.subject, version, given, subjectNode);
+    subjectLine.hidden = version.subject_in_body;
     bodyNode.textContent = "";
     version.paragraphs.forEach(function (lines) {
       var p = document.createElement("p");
-      lines.forEach(function (line, index) {
-        if (index) p.appendChild(document.createElement("br"));
-        fill(line, version, given, p);
-      });
+      if (isSubject(lines)) {
+        var strong = document.createElement("strong");
+        fill(version.subject, version, given, strong);
+        p.className = "letter-subject";
+        p.appendChild(strong);
+      } else {
+        lines.forEach(function (line, index) {
+          if (index) p.appendChild(document.createElement("br"));
+          fill(line, version, given, p);
+        });
+      }
       bodyNode.appendChild(p);
     });
     if (emailLink) {
@@ -132,7 +146,7 @@
   document.getElementById("copy-letter").addEventListener("click", function () {
     var version = chosen();
     var given = values();
-    var text = (version.channel === "email" ? asText(version.subject, version, given) + "\n\n" : "") +
+    var text = (version.subject_in_body ? "" : asText(version.subject, version, given) + "\n\n") +
       letterText(version, given);
     if (!navigator.clipboard) { say(data.messages.copy_failed); return; }
     navigator.clipboard.writeText(text).then(
