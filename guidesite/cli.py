@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(args.content, args.templates, args.out,
                       update_lock=getattr(args, "update_lock", False),
                       search=not getattr(args, "no_search", False),
+                      cache=None if getattr(args, "no_cache", False) else Path(".cache/guidesite"),
                       progress=_show_progress if sys.stderr.isatty() else None)
     if args.command == "check":
         return _check(options)
@@ -47,7 +48,8 @@ def _build(options: Options) -> int:
         print(f"Build failed: {_counts(result)}; {options.out}/ was left as it was.",
               file=sys.stderr)
         return EXIT_CONTENT
-    print(f"Built {summary(result)} in {result.seconds:.2f} s into {options.out}/"
+    verb = "Up to date, nothing changed:" if result.unchanged else "Built"
+    print(f"{verb} {summary(result)} in {result.seconds:.2f} s into {options.out}/"
           f" ({_counts(result)})")
     return EXIT_OK
 
@@ -172,6 +174,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="record the current URLs and anchors in content/urls.lock")
     build.add_argument("--no-search", action="store_true",
                        help="skip the search index (faster; the site has no search)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="build everything from scratch, ignoring .cache/guidesite")
     commands.add_parser("check", parents=[common],
                         help="validate content and links without writing the site")
     serve = commands.add_parser("serve", parents=[common],

@@ -18,8 +18,9 @@ from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
 from .model import SiteConfig
 from .plan import plan
-from .render import Memo, Output, render
+from .render import ENGINE, Memo, Output, render
 from .search import build_index
+from .uptodate import inputs_fingerprint, recall, remember
 from .validate import validate
 from .write import update_site, write_lock, write_site
 
@@ -57,6 +58,8 @@ class Result:
     """Pages rendered anew; the rest were reused unchanged from an earlier build."""
     written: int = 0
     """Files written to the output folder."""
+    unchanged: bool = False
+    """Nothing changed since the last build of this output: its result was reused."""
 
     @property
     def ok(self) -> bool:
@@ -149,8 +152,30 @@ def today():
 
 
 def build(options: Options) -> Result:
-    """One complete build, as the command line runs it."""
-    return Builder(options).build()
+    """One complete build, as the command line runs it.
+
+    When the content, templates, engine and options are exactly those of the last build and
+    its output is untouched, that build's result stands and nothing is done again.
+    """
+    started = time.perf_counter()
+    reusable = options.write and not options.drafts and not options.update_lock and \
+        options.content.is_dir() and options.templates.is_dir()
+    inputs = ""
+    if reusable:
+        inputs = inputs_fingerprint(
+            [options.content, options.templates], ENGINE, options.search, str(today()),
+            str(options.content.absolute()), str(options.templates.absolute()))
+        state = recall(options.cache, inputs, options.out)
+        if state is not None:
+            return Result(state["diagnostics"], dict(state["pages_per_language"]),
+                          state["files"], state["letters"], state["downloads"],
+                          time.perf_counter() - started, [], 0, 0, unchanged=True)
+    result = Builder(options).build()
+    if reusable and result.ok:
+        remember(options.cache, inputs, options.out, {
+            "pages_per_language": list(result.pages_per_language.items()), "files": result.files,
+            "letters": result.letters, "downloads": result.downloads}, result.diagnostics)
+    return result
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,

@@ -267,3 +267,40 @@ def test_a_symlink_out_of_the_content_folder_is_an_error(make_content, tmp_path)
         in result.stderr
     assert "en/pages/etc: error[outside-content]" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_cached_and_uncached_builds_are_byte_identical(make_content, tmp_path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    cached, fresh = tmp_path / "cached", tmp_path / "fresh"
+
+    def run(*args):
+        return run_build("--content", content, "--templates", ROOT / "templates", *args,
+                         cwd=tmp_path)
+
+    assert run("--out", cached).returncode == 0
+    again = run("--out", cached)
+    assert again.stdout.startswith("Up to date, nothing changed: ")
+    article = content / "sv/articles/folj-upp-din-ansokan.md"
+    article.write_text(article.read_text("utf-8") + "\nEn mening till.\n", "utf-8")
+    letter = content / "en/letters/feedback-request-email.md"
+    letter.write_text(letter.read_text("utf-8").replace("Kind regards", "Best wishes"), "utf-8")
+    warm = run("--out", cached)
+    assert warm.stdout.startswith("Built "), warm.stderr
+    assert run("--out", fresh, "--no-cache").returncode == 0
+    tree = {p.relative_to(cached): p.read_bytes() for p in cached.rglob("*") if p.is_file()}
+    assert tree == {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+    assert "En mening till." in (cached / "sv/artiklar/folj-upp-din-ansokan/index.html").read_text()
+    assert b"Best wishes" in (cached / "en/letters/feedback-request-email/"
+                              "feedback-request-email.txt").read_bytes()
+
+
+def test_a_site_changed_by_hand_is_rebuilt(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run_build("--out", out).returncode == 0
+    (out / "sv/index.html").write_text("tampered")
+    result = run_build("--out", out)
+    assert result.stdout.startswith("Built ")
+    assert "tampered" not in (out / "sv/index.html").read_text()
