@@ -48,7 +48,8 @@ def main_markdown(item: Item) -> tuple[str, int]:
 
 
 def render_bodies(site: Site, layout: Plan, urls: dict[str, str],
-                  memo: dict[str, tuple[str, Body]]) -> dict[str, Body]:
+                  memo: dict[str, tuple[str, Body]], langs: set[str] | None = None
+                  ) -> dict[str, Body]:
     """Item path -> Body; `memo` keeps earlier results, keyed by everything a body depends on.
 
     A body depends on its file, on the language's key -> URL map (for `key:` links), on its
@@ -58,6 +59,8 @@ def render_bodies(site: Site, layout: Plan, urls: dict[str, str],
     keys_fp = {lang: fingerprint(sorted(keys.items())) for lang, keys in layout.keys.items()}
     bodies: dict[str, Body] = {}
     for item in layout.items:
+        if langs is not None and item.lang not in langs:
+            continue
         path = item.source.path
         label = site.strings[item.lang].values.get("heading_link", "")
         key = fingerprint(item.digest, keys_fp[item.lang], urls[path], site.config.allow_html,

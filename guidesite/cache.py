@@ -34,6 +34,13 @@ def code_version(*modules: object, packages: tuple[str, ...] = ()) -> str:
     return fingerprint(sources, versions)
 
 
+def engine_version() -> str:
+    """Changes when any engine module or a library that shapes the HTML changes."""
+    sources = sorted(Path(__file__).parent.glob("*.py"))
+    return fingerprint([path.read_bytes() for path in sources], code_version(
+        packages=("jinja2", "markdown-it-py", "mdit-py-plugins", "babel", "segno", "pyyaml")))
+
+
 class Cache:
     """Files named by key under one folder; `None` folder means no caching."""
 

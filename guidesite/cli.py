@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pipeline import Options, Result, build, today
+from .options import Options, Result, build, today
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "serve", "new", "translations")

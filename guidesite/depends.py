@@ -11,20 +11,13 @@ import re
 from pathlib import Path
 
 from .bodies import Body
-from .cache import code_version, fingerprint
+from .cache import fingerprint
 from .model import Letter, Site, TipTopic
 from .plan import Plan
 
 _REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+(["'])(.+?)\1""")
 _DYNAMIC = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+[^"'\s]""")
 LISTING_KINDS = ("home", "section", "educators", "search", "notfound", "root")
-
-
-def engine_version() -> str:
-    """Changes when any engine module or a library that shapes the HTML changes."""
-    sources = sorted(Path(__file__).parent.glob("*.py"))
-    return fingerprint([path.read_bytes() for path in sources], code_version(
-        packages=("jinja2", "markdown-it-py", "mdit-py-plugins", "babel", "segno", "pyyaml")))
 
 
 def template_fingerprints(templates: Path) -> dict[str, str]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
 from .cache import Cache
@@ -17,53 +16,18 @@ from .links import ExternalLink, check_links
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
 from .model import SiteConfig
+from .options import Options, Result, today
 from .plan import plan
-from .render import ENGINE, Memo, Output, render
+from .render import Memo, Output, render
 from .search import build_index
-from .uptodate import inputs_fingerprint, recall, remember
+from .sitefiles import site_files
 from .validate import validate
 from .write import update_site, write_lock, write_site
 
+__all__ = ["Builder", "Options", "Result", "build"]
+
 STATIC = "static"
 """Folder inside the templates folder whose files are copied to the same folder of the site."""
-
-
-@dataclass(frozen=True)
-class Options:
-    content: Path
-    templates: Path
-    out: Path
-    write: bool = True
-    drafts: bool = False
-    progress: Callable[[int, int], None] | None = None
-    """Called with (pages done, pages in all) while rendering; the CLI shows it on a terminal."""
-    search: bool = True
-    """Make the search index (the slowest single step; off for quick previews)."""
-    update_lock: bool = False
-    """Record the current URLs and anchors in content/urls.lock instead of checking them."""
-    cache: Path | None = Path(".cache/guidesite")
-    """Where expensive outputs (letter downloads) are kept between builds; None: no cache."""
-
-
-@dataclass(frozen=True)
-class Result:
-    diagnostics: list[Diagnostic]
-    pages_per_language: dict[str, int] = field(default_factory=dict)
-    files: int = 0
-    letters: int = 0
-    downloads: int = 0
-    seconds: float = 0.0
-    external: list[ExternalLink] = field(default_factory=list)
-    rendered: int = 0
-    """Pages rendered anew; the rest were reused unchanged from an earlier build."""
-    written: int = 0
-    """Files written to the output folder."""
-    unchanged: bool = False
-    """Nothing changed since the last build of this output: its result was reused."""
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.diagnostics)
 
 
 class Builder:
@@ -107,8 +71,11 @@ class Builder:
         copies = static_files(options.templates)
         downloads = _download_paths(layout)
         known = {route.url for route in layout.routes} | set(copies) | downloads
-        output = render(site, layout, options.templates, known, Cache(options.cache), self.memo,
-                        options.progress)
+        job = (site, layout, options.templates, known, Cache(options.cache))
+        if in_place:  # the dev server: reuse unchanged pages of the last build
+            output = render(*job, self.memo, options.progress)
+        else:
+            output = render_in_parallel(job, options.progress)
         problems += output.problems
         external: list[ExternalLink] = []
         if not output.problems:
@@ -143,39 +110,51 @@ class Builder:
                        len(downloads), output.rendered, written)
 
 
-def today():
-    """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible scaffolds and checks)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
+PARALLEL_FROM = 400
+"""Below this many pages, starting worker processes costs more than it saves."""
+_JOB: tuple = ()
+
+
+def render_in_parallel(job: tuple, progress) -> Output:
+    """Render the languages in separate processes when the site is big enough to gain."""
+    site, layout = job[0], job[1]
+    codes = [lang.code for lang in site.config.languages]
+    workers = min(len(codes), os.cpu_count() or 1)
+    if workers < 2 or len(layout.routes) < PARALLEL_FROM or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return render(*job, None, progress)
+    shares = [set(codes[n::workers]) for n in range(workers)]
+    global _JOB
+    _JOB = job  # inherited by the forked workers, never pickled
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_render_share, shares)
+    finally:
+        _JOB = ()
+    pages: dict[str, bytes] = {}
+    bodies: dict = {}
+    sources: dict = {}
+    problems: list = []
+    for part in parts:
+        pages |= part.pages
+        bodies |= part.bodies
+        sources |= part.link_sources
+        problems += part.problems
+    pages |= site_files(site, layout)
+    return Output(pages, bodies, sources, tuple(problems), sum(p.rendered for p in parts))
+
+
+def _render_share(langs: set[str]) -> Output:
+    """One worker's languages; bodies travel back without their HTML, which is in the pages."""
+    output = render(*_JOB, None, None, langs)
+    light = {path: replace(body, rendered=replace(body.rendered, html=""), tips={})
+             for path, body in output.bodies.items()}
+    return replace(output, bodies=light)
 
 
 def build(options: Options) -> Result:
-    """One complete build, as the command line runs it.
-
-    When the content, templates, engine and options are exactly those of the last build and
-    its output is untouched, that build's result stands and nothing is done again.
-    """
-    started = time.perf_counter()
-    reusable = options.write and not options.drafts and not options.update_lock and \
-        options.content.is_dir() and options.templates.is_dir()
-    inputs = ""
-    if reusable:
-        inputs = inputs_fingerprint(
-            [options.content, options.templates], ENGINE, options.search, str(today()),
-            str(options.content.absolute()), str(options.templates.absolute()))
-        state = recall(options.cache, inputs, options.out)
-        if state is not None:
-            return Result(state["diagnostics"], dict(state["pages_per_language"]),
-                          state["files"], state["letters"], state["downloads"],
-                          time.perf_counter() - started, [], 0, 0, unchanged=True)
-    result = Builder(options).build()
-    if reusable and result.ok:
-        remember(options.cache, inputs, options.out, {
-            "pages_per_language": list(result.pages_per_language.items()), "files": result.files,
-            "letters": result.letters, "downloads": result.downloads}, result.diagnostics)
-    return result
+    """One complete build, as the command line runs it (see `quick.build`)."""
+    return Builder(options).build()
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,

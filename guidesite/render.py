@@ -18,8 +18,8 @@ from markupsafe import Markup
 from . import downloads
 from . import letters as letters_module
 from .bodies import Body, render_bodies
-from .cache import Cache, code_version, fingerprint
-from .depends import engine_version, page_fingerprints, template_fingerprints
+from .cache import Cache, code_version, engine_version, fingerprint
+from .depends import page_fingerprints, template_fingerprints
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
 from .downloads import FORMATS, DocumentMeta, letter_downloads
@@ -61,18 +61,22 @@ ENGINE = engine_version()
 
 
 def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Cache,
-           memo: Memo | None = None, progress=None) -> Output:
+           memo: Memo | None = None, progress=None, langs: set[str] | None = None) -> Output:
     """Render every route; `known` is every site-root URL or file the output will have.
 
     With `memo`, a page whose inputs are unchanged since the last build is reused as it was.
+    With `langs`, only those languages' pages are rendered (one share of a parallel build;
+    the root pages go with the default language, the site-wide files with nobody).
     """
-    memo = Memo() if memo is None else memo
     routes_by_item = {r.item.source.path: r for r in layout.routes
                       if r.item and r.kind == r.item.kind}
     item_urls = {path: route.url for path, route in routes_by_item.items()}
-    bodies = render_bodies(site, layout, item_urls, memo.bodies)
+    bodies = render_bodies(site, layout, item_urls, memo.bodies if memo else {}, langs)
     problems: list[Diagnostic] = [p for body in bodies.values() for p in body.problems]
-    keys_of = page_fingerprints(site, layout, bodies, template_fingerprints(templates), ENGINE)
+    keys_of = page_fingerprints(site, layout, bodies, template_fingerprints(templates),
+                                ENGINE) if memo else {}
+    default = site.config.default_language
+    routes = [r for r in layout.routes if langs is None or (r.lang or default) in langs]
     by_key = {(item.lang, item.key): item for item in layout.items}
     tips_about = _tips_index(layout)
     compiled = jinja2.FileSystemBytecodeCache(str(cache.folder / "jinja")) if (
@@ -99,14 +103,14 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
     def url_of(item: Item) -> str:
         return item_urls[item.source.path]
 
-    for number, route in enumerate(layout.routes, start=1):
+    for number, route in enumerate(routes, start=1):
         if progress is not None and number % 25 == 0:
-            progress(number, len(layout.routes))
+            progress(number, len(routes))
         if isinstance(route.item, Letter) and route.kind == "letter":
             files = letter_files(site, route.item, cache)
             for name, data in files.items():
                 pages[route.url + name] = data
-        remembered = memo.pages.get(route.path)
+        remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == keys_of[route.path]:
             pages[route.path] = remembered[1]
             continue
@@ -172,8 +176,10 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             continue
         pages[route.path] = html.encode("utf-8")
         rendered += 1
-        memo.pages[route.path] = (keys_of[route.path], pages[route.path])
-    pages.update(site_files(site, layout))
+        if memo:
+            memo.pages[route.path] = (keys_of[route.path], pages[route.path])
+    if langs is None:
+        pages.update(site_files(site, layout))
     return Output(pages, bodies, link_sources, tuple(problems), rendered)
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .diagnostics import Diagnostic
-from .pipeline import Builder, Options, Result
+from .options import Options, Result
+from .pipeline import Builder
 from .search import build_index
 
 POLL_SECONDS = 0.1
