@@ -438,17 +438,27 @@ def _identity(source: SourceFile, values: Mapping, config: SiteConfig,
     }
 
 
-def _load_article(source: SourceFile, config: SiteConfig,
-                  problems: list[Diagnostic]) -> Article | None:
-    loaded = _load_markdown_item(source, ARTICLE_SCHEMA, problems)
+def _read_item(source: SourceFile, item_schema: schema.Schema, config: SiteConfig,
+               problems: list[Diagnostic]) -> tuple[Mapping, dict] | None:
+    """Front matter and the fields every Markdown item has, or None after an error."""
+    loaded = _load_markdown_item(source, item_schema, problems)
     if loaded is None:
         return None
     values, body, body_line = loaded
     identity = _identity(source, values, config, problems)
     if identity is None:
         return None
+    return values, identity | {"body": body, "body_line": body_line}
+
+
+def _load_article(source: SourceFile, config: SiteConfig,
+                  problems: list[Diagnostic]) -> Article | None:
+    read = _read_item(source, ARTICLE_SCHEMA, config, problems)
+    if read is None:
+        return None
+    values, identity = read
     return Article(
-        **identity, body=body, body_line=body_line,
+        **identity,
         author=values.get("author", config.author), author_role=values.get("author_role", ""),
         tags=values.get("tags", ()), reviewed=values.get("reviewed"),
         translated_from=values.get("translated_from", ""))
@@ -456,26 +466,19 @@ def _load_article(source: SourceFile, config: SiteConfig,
 
 def _load_page(source: SourceFile, config: SiteConfig,
                problems: list[Diagnostic]) -> Page | None:
-    loaded = _load_markdown_item(source, PAGE_SCHEMA, problems)
-    if loaded is None:
+    read = _read_item(source, PAGE_SCHEMA, config, problems)
+    if read is None:
         return None
-    values, body, body_line = loaded
-    identity = _identity(source, values, config, problems)
-    if identity is None:
-        return None
-    return Page(**identity, body=body, body_line=body_line,
-                translated_from=values.get("translated_from", ""))
+    values, identity = read
+    return Page(**identity, translated_from=values.get("translated_from", ""))
 
 
 def _load_letter(source: SourceFile, config: SiteConfig,
                  problems: list[Diagnostic]) -> Letter | None:
-    loaded = _load_markdown_item(source, LETTER_SCHEMA, problems)
-    if loaded is None:
+    read = _read_item(source, LETTER_SCHEMA, config, problems)
+    if read is None:
         return None
-    values, body, body_line = loaded
-    identity = _identity(source, values, config, problems)
-    if identity is None:
-        return None
+    values, identity = read
     path = source.display
     channel = values["channel"].strip()
     if channel not in CHANNELS:
@@ -508,7 +511,7 @@ def _load_letter(source: SourceFile, config: SiteConfig,
                                   record.get("example", "").strip("\n"), required,
                                   record.get("multiline", False), at.line))
     subject = parse_line(values["subject"], SourceRef(path, values.line_of("subject")), problems)
-    paragraphs = parse_body(body, body_line, path, problems)
+    paragraphs = parse_body(identity["body"], identity["body_line"], path, problems)
     declared = {f.name for f in fields}
     used: set[str] = set(slots_in(subject))
     for name in slots_in(subject):
@@ -537,7 +540,7 @@ def _load_letter(source: SourceFile, config: SiteConfig,
                 SourceRef(path, letter_field.line),
                 f"write {{{letter_field.name}}} in the letter or subject, or remove the field"))
     return Letter(
-        **identity, body=body, body_line=body_line, channel=channel, subject=subject,
+        **identity, channel=channel, subject=subject,
         guide=values["guide"], guide_line=values.line_of("guide") + 1, fields=tuple(fields),
         paragraphs=paragraphs, translated_from=values.get("translated_from", ""))
 

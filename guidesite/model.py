@@ -10,8 +10,6 @@ from typing import ClassVar
 from .diagnostics import SourceRef
 from .lock import Lock
 
-KINDS = ("article", "letter", "tips", "page")
-"""Item kinds, in the order listings and tables show them."""
 SECTIONS = ("articles", "letters", "tips")
 FOLDERS = (*SECTIONS, "educators", "search")
 """URL folders each language names in site.yaml: the item sections and the educators' page."""
