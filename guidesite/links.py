@@ -62,18 +62,10 @@ def scan(path: str, data: bytes, base_url: str) -> PageLinks:
     return PageLinks(ids, tuple(links), tuple(external))
 
 
-def check_links(pages: Mapping[str, bytes], files: Collection[str],
-                locate: Callable[[str, str], SourceRef], base_url: str = "https://x/",
-                list_external: bool = False,
-                memo: dict[str, tuple[bytes, PageLinks]] | None = None
-                ) -> tuple[list[Diagnostic], list[ExternalLink]]:
-    """Broken internal links and anchors, and (when asked) the external links found.
-
-    `files` holds every output path; `locate(page_path, href)` says where a link was written.
-    Absolute links to `base_url` (canonical, hreflang, feeds) are checked like internal ones,
-    and so are links starting with its path (the site's folder on its host). `memo` keeps each
-    page's scan while its bytes are the same object, so the dev server rescans only changes.
-    """
+def scan_pages(pages: Mapping[str, bytes], base_url: str,
+               memo: dict[str, tuple[bytes, PageLinks]] | None = None) -> dict[str, PageLinks]:
+    """Scan every HTML page; `memo` keeps a scan while the page's bytes are the same object, so
+    the dev server rescans only what changed."""
     memo = {} if memo is None else memo
     scans: dict[str, PageLinks] = {}
     for path, data in pages.items():
@@ -83,6 +75,17 @@ def check_links(pages: Mapping[str, bytes], files: Collection[str],
                 known = (data, scan(path, data, base_url))
                 memo[path] = known
             scans[path] = known[1]
+    return scans
+
+
+def check_links(scans: Mapping[str, PageLinks], files: Collection[str],
+                locate: Callable[[str, str], SourceRef], list_external: bool = False
+                ) -> tuple[list[Diagnostic], list[ExternalLink]]:
+    """Broken internal links and anchors, and (when asked) the external links found.
+
+    `scans` holds each HTML page's ids and links (see `scan`), `files` every output path;
+    `locate(page_path, href)` says where a link was written.
+    """
     broken: dict[tuple[SourceRef, str], list[str]] = {}
     external: list[ExternalLink] = []
     for path in sorted(scans):

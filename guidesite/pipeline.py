@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
 from .discover import discover, display_path
-from .links import ExternalLink, check_links
+from .links import ExternalLink, PageLinks, check_links, scan, scan_pages
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
 from .model import SiteConfig
@@ -22,7 +23,14 @@ from .render import Memo, Output, render
 from .search import build_index
 from .sitefiles import site_files
 from .validate import validate
-from .write import update_site, write_lock, write_site
+from .write import (
+    BuildLocked,
+    Staging,
+    locked_out,
+    update_site,
+    write_failed,
+    write_lock,
+)
 
 __all__ = ["Builder", "Options", "Result", "build"]
 
@@ -40,6 +48,7 @@ class Builder:
         """Files this builder last wrote in place (the dev server's live output)."""
         self.config: SiteConfig | None = None
         """The site settings of the last build that could read them."""
+        self.external: list[ExternalLink] = []
 
     def build(self, in_place: bool = False) -> Result:
         """Run every stage; write only when no stage found an error.
@@ -72,19 +81,40 @@ class Builder:
         downloads = _download_paths(layout)
         known = {route.url for route in layout.routes} | set(copies) | downloads
         job = (site, layout, options.templates, known, Cache(options.cache))
-        if in_place:  # the dev server: reuse unchanged pages of the last build
+        if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
             output = render(*job, self.memo, options.progress)
-        else:
-            output = render_in_parallel(job, options.progress)
-        problems += output.problems
-        external: list[ExternalLink] = []
-        if not output.problems:
-            broken, external = check_links(output.pages, set(output.pages) | set(copies),
-                                           _locator(layout, output, options.templates),
-                                           site.config.base_url,
-                                           list_external=not options.write,
-                                           memo=self.memo.links)
-            problems += broken
+            scans = scan_pages(output.pages, site.config.base_url, self.memo.links)
+            return self._finish_in_place(site, layout, output, scans, copies, problems, started)
+        try:
+            with Staging(options.out) if options.write else contextlib.nullcontext() as staging:
+                output, scans = render_in_parallel(job, staging, options.progress)
+                for rel, source in copies.items():
+                    if staging is not None:
+                        staging.copy(rel, source)
+                problems += output.problems
+                problems += self._check(site, layout, output, scans, copies)
+                if staging is not None and not has_errors(problems):
+                    problems += staging.swap_in(
+                        (lambda folder: build_index(folder, site.config)) if options.search
+                        else None)
+        except BuildLocked as exc:
+            return _finish([*problems, locked_out(options.out, exc)], started)
+        except OSError as exc:
+            return _finish([*problems, write_failed(options.out, exc)], started)
+        written = len(output.paths) + len(copies) if options.write and \
+            not has_errors(problems) else 0
+        return self._summary(problems, started, layout, output, copies, downloads, written)
+
+    def _check(self, site, layout, output: Output, scans, copies) -> list[Diagnostic]:
+        """Links and anchors of the new site, and the published URLs it must keep."""
+        options = self.options
+        problems: list[Diagnostic] = []
+        if output.problems:
+            return problems
+        broken, self.external = check_links(
+            scans, set(output.paths) | set(copies),
+            _locator(layout, output, options.templates), list_external=not options.write)
+        problems += broken
         if not has_errors(problems) and not options.drafts:
             urls, anchors = published(layout, output)
             if options.update_lock:
@@ -92,22 +122,32 @@ class Builder:
                                        lock_text(set(urls) | anchors))
             elif site.lock is not None:
                 problems += check_lock(site.lock, urls, anchors)
+        return problems
+
+    def _finish_in_place(self, site, layout, output, scans, copies, problems, started
+                         ) -> Result:
+        problems = [*problems, *output.problems,
+                    *self._check(site, layout, output, scans, copies)]
         written = 0
-        if options.write and not has_errors(problems):
-            if in_place:
-                found, written = update_site(options.out, output.pages, copies, self.written)
-                problems += found
-                self.written = None if found else dict(output.pages)
-            else:
-                index = (lambda folder: build_index(folder, site.config)) if options.search \
-                    else None
-                problems += write_site(options.out, output.pages, copies, finish=index)
-                written = len(output.pages) + len(copies)
+        if self.options.write and not has_errors(problems):
+            found, written = update_site(self.options.out, output.pages, copies, self.written)
+            problems += found
+            self.written = None if found else dict(output.pages)
+        return self._summary(problems, started, layout, output, copies,
+                             _download_paths(layout), written)
+
+    def _summary(self, problems, started, layout, output, copies, downloads, written
+                 ) -> Result:
         counts = Counter(route.lang or "root" for route in layout.routes
                          if route.kind != "redirect")
-        return _finish(problems, started, dict(counts), len(output.pages) + len(copies),
-                       external, sum(route.kind == "letter" for route in layout.routes),
+        return _finish(problems, started, dict(counts), len(output.paths) + len(copies),
+                       self.external, sum(route.kind == "letter" for route in layout.routes),
                        len(downloads), output.rendered, written)
+
+
+def build(options: Options) -> Result:
+    """One complete build, as the command line runs it (see `options.build`)."""
+    return Builder(options).build()
 
 
 PARALLEL_FROM = 400
@@ -115,46 +155,68 @@ PARALLEL_FROM = 400
 _JOB: tuple = ()
 
 
-def render_in_parallel(job: tuple, progress) -> Output:
-    """Render the languages in separate processes when the site is big enough to gain."""
+class _Sink:
+    """Takes each rendered file: writes it into the new site and keeps only its link scan."""
+
+    def __init__(self, staging: Staging | None, base_url: str) -> None:
+        self.staging = staging
+        self.base_url = base_url
+        self.scans: dict[str, PageLinks] = {}
+
+    def __call__(self, path: str, data: bytes) -> None:
+        if self.staging is not None:
+            self.staging.put(path, data)
+        if path.endswith(".html"):
+            self.scans[path] = scan(path, data, self.base_url)
+
+
+def render_in_parallel(job: tuple, staging: Staging | None, progress
+                       ) -> tuple[Output, dict[str, PageLinks]]:
+    """Render (and write) the languages in separate processes when the site is big enough.
+
+    Each worker writes its pages straight into the staging folder and returns only their
+    link scans and bodies without HTML, so no process holds the whole site in memory.
+    """
     site, layout = job[0], job[1]
+    sink = _Sink(staging, site.config.base_url)
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)
     if workers < 2 or len(layout.routes) < PARALLEL_FROM or \
             "fork" not in multiprocessing.get_all_start_methods():
-        return render(*job, None, progress)
+        return render(*job, None, progress, None, sink), sink.scans
     shares = [set(codes[n::workers]) for n in range(workers)]
     global _JOB
-    _JOB = job  # inherited by the forked workers, never pickled
+    _JOB = (job, sink)  # inherited by the forked workers, never pickled
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_render_share, shares)
     finally:
         _JOB = ()
-    pages: dict[str, bytes] = {}
+    paths: list[str] = []
     bodies: dict = {}
     sources: dict = {}
     problems: list = []
-    for part in parts:
-        pages |= part.pages
+    scans: dict[str, PageLinks] = {}
+    for part, part_scans in parts:
+        paths += part.paths
         bodies |= part.bodies
         sources |= part.link_sources
         problems += part.problems
-    pages |= site_files(site, layout)
-    return Output(pages, bodies, sources, tuple(problems), sum(p.rendered for p in parts))
+        scans |= part_scans
+    for path, data in site_files(site, layout).items():
+        sink(path, data)
+        paths.append(path)
+    return Output({}, bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),
+                  tuple(paths)), scans
 
 
-def _render_share(langs: set[str]) -> Output:
+def _render_share(langs: set[str]) -> tuple[Output, dict[str, PageLinks]]:
     """One worker's languages; bodies travel back without their HTML, which is in the pages."""
-    output = render(*_JOB, None, None, langs)
+    job, sink = _JOB
+    output = render(*job, None, None, langs, sink)
     light = {path: replace(body, rendered=replace(body.rendered, html=""), tips={})
              for path, body in output.bodies.items()}
-    return replace(output, bodies=light)
-
-
-def build(options: Options) -> Result:
-    """One complete build, as the command line runs it (see `quick.build`)."""
-    return Builder(options).build()
+    return replace(output, bodies=light), sink.scans
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,

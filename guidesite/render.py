@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,18 +56,22 @@ class Output:
     problems: tuple[Diagnostic, ...]
     rendered: int = 0
     """How many pages were rendered anew (the others were unchanged and reused)."""
+    paths: tuple[str, ...] = ()
+    """Every output path made, also those handed to a sink instead of kept in `pages`."""
 
 
 ENGINE = engine_version()
 
 
 def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Cache,
-           memo: Memo | None = None, progress=None, langs: set[str] | None = None) -> Output:
+           memo: Memo | None = None, progress=None, langs: set[str] | None = None,
+           sink: Callable[[str, bytes], None] | None = None) -> Output:
     """Render every route; `known` is every site-root URL or file the output will have.
 
     With `memo`, a page whose inputs are unchanged since the last build is reused as it was.
     With `langs`, only those languages' pages are rendered (one share of a parallel build;
     the root pages go with the default language, the site-wide files with nobody).
+    With `sink`, each file is handed over as soon as it is made instead of kept in memory.
     """
     routes_by_item = {r.item.source.path: r for r in layout.routes
                       if r.item and r.kind == r.item.kind}
@@ -86,6 +91,15 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
     envs[""] = envs[site.config.default_language]
     listings = {lang.code: _listings(layout, lang.code) for lang in site.config.languages}
     pages: dict[str, bytes] = {}
+    paths: list[str] = []
+
+    def emit(path: str, data: bytes) -> None:
+        paths.append(path)
+        if sink is None:
+            pages[path] = data
+        else:
+            sink(path, data)
+
     link_sources: dict[tuple[str, str], SourceRef] = {}
     failed: set[tuple[str, int, str]] = set()
     rendered = 0
@@ -109,10 +123,10 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
         if isinstance(route.item, Letter) and route.kind == "letter":
             files = letter_files(site, route.item, cache)
             for name, data in files.items():
-                pages[route.url + name] = data
+                emit(route.url + name, data)
         remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == keys_of[route.path]:
-            pages[route.path] = remembered[1]
+            emit(route.path, remembered[1])
             continue
         env = envs[route.lang]
         lang = site.config.language(route.lang or site.config.default_language)
@@ -174,13 +188,15 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
                 problems.append(error("template-error", f"{type(exc).__name__}: {exc}", where,
                                       _template_hint(exc)))
             continue
-        pages[route.path] = html.encode("utf-8")
+        data = html.encode("utf-8")
+        emit(route.path, data)
         rendered += 1
         if memo:
-            memo.pages[route.path] = (keys_of[route.path], pages[route.path])
+            memo.pages[route.path] = (keys_of[route.path], data)
     if langs is None:
-        pages.update(site_files(site, layout))
-    return Output(pages, bodies, link_sources, tuple(problems), rendered)
+        for path, data in site_files(site, layout).items():
+            emit(path, data)
+    return Output(pages, bodies, link_sources, tuple(problems), rendered, tuple(paths))
 
 
 def _article_json_ld(site: Site, item: Item, route: Route) -> str:

@@ -24,66 +24,76 @@ STAGING = ".{name}.tmp-{pid}"
 RETIRED = ".{name}.old-{pid}"
 
 
-def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
-               finish: Callable[[Path], list[Diagnostic]] | None = None) -> list[Diagnostic]:
-    """Replace `out` with exactly `files` (path -> bytes) plus `copies` (path -> source file).
+class Staging:
+    """A new site being written beside `out`: files go in as they are made, then it is swapped in.
 
-    `finish(folder)` runs on the complete new folder before it is swapped in (the search
-    index is made there); its errors stop the swap like a failed write.
+    Entering takes the output's lock and repairs what an interrupted build left; leaving
+    without `swap_in` (an error, an exception) removes the half-made folder.
     """
-    out = out.absolute()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with output_lock(out):
-            return _write_locked(out, files, copies, finish)
-    except BuildLocked as exc:
-        return [error("build-locked", f"another build (process {exc.owner}) is writing "
-                      f"{out.name}/", SourceRef(str(out)),
-                      "wait for it to finish, or stop it; the site was left as it was")]
-    except OSError as exc:
-        return [_write_failed(out, exc)]
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.absolute()
+        self.folder = self.out.parent / STAGING.format(name=self.out.name, pid=os.getpid())
+        self._lock = output_lock(self.out)
+        self._made: set[Path] = set()
+
+    def __enter__(self) -> Staging:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self._lock.__enter__()
+        try:
+            clean_leftovers(self.out)
+            self.folder.mkdir()
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._lock.__exit__(*exc_info)
+
+    def put(self, rel: str, data: bytes) -> None:
+        target = self.folder / rel
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        target.write_bytes(data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        self.put(rel, source.read_bytes())
+
+    def swap_in(self, finish: Callable[[Path], list[Diagnostic]] | None = None
+                ) -> list[Diagnostic]:
+        """Run `finish` on the complete folder (the search index), then make it the site.
+
+        The folder and the old site are exchanged atomically where the system can; a kill
+        between the fallback's two renames is repaired by the next build.
+        """
+        if finish is not None:
+            problems = finish(self.folder)
+            if any(p.severity == "error" for p in problems):
+                return problems
+        out = self.out
+        if out.exists() and _exchange(self.folder, out):
+            return []  # the staging folder now holds the previous site; __exit__ removes it
+        retired = out.parent / RETIRED.format(name=out.name, pid=os.getpid())
+        if out.exists():
+            out.rename(retired)
+        self.folder.rename(out)
+        shutil.rmtree(retired, ignore_errors=True)
+        return []
 
 
-def _write_failed(out: Path, exc: OSError) -> Diagnostic:
+def locked_out(out: Path, exc: BuildLocked) -> Diagnostic:
+    return error("build-locked", f"another build (process {exc.owner}) is writing "
+                 f"{out.name}/", SourceRef(str(out)),
+                 "wait for it to finish, or stop it; the site was left as it was")
+
+
+def write_failed(out: Path, exc: OSError) -> Diagnostic:
     return error("write-failed", f"cannot write the site: {exc.strerror} ({exc.filename})",
                  SourceRef(str(out)), "check that the folder is writable and the disk is not "
                  "full; the previous site was left as it was")
-
-
-def _write_locked(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
-                  finish: Callable[[Path], list[Diagnostic]] | None) -> list[Diagnostic]:
-    parent = out.parent
-    clean_leftovers(out)
-    staging = parent / STAGING.format(name=out.name, pid=os.getpid())
-    try:
-        staging.mkdir()
-        made: set[Path] = set()
-        for rel in sorted(set(files) | set(copies)):
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if rel in files:
-                target.write_bytes(files[rel])
-            else:
-                shutil.copyfile(copies[rel], target)
-        if finish is not None:
-            problems = finish(staging)
-            if any(p.severity == "error" for p in problems):
-                shutil.rmtree(staging, ignore_errors=True)
-                return problems
-        if out.exists() and _exchange(staging, out):
-            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
-            return []
-        retired = parent / RETIRED.format(name=out.name, pid=os.getpid())
-        if out.exists():
-            out.rename(retired)
-        staging.rename(out)
-        shutil.rmtree(retired, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        return [_write_failed(out, exc)]
-    return []
 
 
 class BuildLocked(Exception):

@@ -55,4 +55,5 @@ def test_invalid_content_is_reported_and_site_kept(case: Path, tmp_path: Path) -
     assert result.stderr == expected_file.read_text(encoding="utf-8")
     assert result.returncode == 1
     assert snapshot(earlier) == before
-    assert not list(tmp_path.glob(".site.*")), "a staging folder was left behind"
+    assert not [*tmp_path.glob(".site.tmp-*"), *tmp_path.glob(".site.old-*")], \
+        "a staging folder was left behind"
