@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -13,6 +14,16 @@ COMMANDS = ("build", "check", "serve", "new", "translations")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; Ctrl+C or a polite kill stops it cleanly, leaving the site as it was."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("Interrupted: the previous site was left as it was.", file=sys.stderr)
+        return 128 + signal.SIGINT
+
+
+def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
     options = Options(args.content, args.templates, args.out,
                       update_lock=getattr(args, "update_lock", False),

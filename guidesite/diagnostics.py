@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -36,16 +37,28 @@ class Diagnostic:
     """How to fix it, in one sentence."""
 
     def format(self) -> str:
-        text = f"{self.where}: {self.severity}[{self.code}]: {self.message}"
-        return f"{text}\n  hint: {self.hint}" if self.hint else text
+        """`path:line: severity[code]: message`, one line, plus an indented hint line."""
+        text = f"{_one_line(str(self.where))}: {self.severity}[{self.code}]: " \
+            f"{_one_line(self.message)}"
+        return f"{text}\n  hint: {_one_line(self.hint)}" if self.hint else text
+
+
+MAX_MESSAGE = 300
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """Quoted content can hold anything: keep messages on one line and of a readable length."""
+    text = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
 
 
 def error(code: str, message: str, where: SourceRef, hint: str = "") -> Diagnostic:
-    return Diagnostic("error", code, message, where, hint)
+    return Diagnostic("error", code, _one_line(message), where, _one_line(hint))
 
 
 def warning(code: str, message: str, where: SourceRef, hint: str = "") -> Diagnostic:
-    return Diagnostic("warning", code, message, where, hint)
+    return Diagnostic("warning", code, _one_line(message), where, _one_line(hint))
 
 
 def sort_key(d: Diagnostic) -> tuple:

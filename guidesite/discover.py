@@ -69,6 +69,8 @@ def discover(root: Path) -> ContentTree:
             elif kind[1] != "site" and kind[1] != "lock":
                 files.append(SourceFile(path, source.display, *kind))
     site = root / "site.yaml"
+    if site.is_symlink() and not _inside(site, real_root):
+        outside.append(SourceFile(site, display_path(site)))
     return ContentTree(root, SourceFile(site, display_path(site), "", "site"),
                        tuple(files), tuple(stray), tuple(outside))
 

@@ -13,6 +13,8 @@ from .urls import resolve
 
 _ID = re.compile(rb'\sid="([^"]*)"')
 _LINK = re.compile(rb'\s(?:href|src)="([^"]*)"')
+OUTSIDE = "\0outside:"
+"""Marks a target above the site's folder on its host; never a real path."""
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -51,9 +53,11 @@ def scan(path: str, data: bytes, base_url: str) -> PageLinks:
             continue
         target, _, fragment = href.partition("#")
         target = target.partition("?")[0]
+        if target.startswith("/") and not target.startswith(base_path):
+            links.append((href, OUTSIDE + target, ""))
+            continue
         if target.startswith("/"):
-            target = "/" + target.removeprefix(base_path) if target.startswith(
-                base_path) else "/\0outside-the-site" + target
+            target = "/" + target.removeprefix(base_path)
         target_path = path if not target else resolve(here, unquote(target))
         if target and (target_path == "" or target_path.endswith("/")):
             target_path += "index.html"
@@ -104,6 +108,10 @@ def check_links(scans: Mapping[str, PageLinks], files: Collection[str],
 def _broken(where: SourceRef, target: str, on: list[str], files: Collection[str]) -> Diagnostic:
     """One message per broken link as written, however many pages show it."""
     pages = f"/{on[0]}" if len(on) == 1 else f"{len(on)} pages, e.g. /{on[0]}"
+    if target.startswith(OUTSIDE):
+        return error("broken-link", f"link to {target.removeprefix(OUTSIDE)} on {pages} leaves "
+                     "the site's folder", where,
+                     "link to pages of the site with [text](key:the-key) or a relative path")
     if "#" in target:
         return error("broken-anchor", f"link to /{target} on {pages}: no such id on that page",
                      where, "link to an id that exists (see the page's table of contents)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from .model import (
 )
 from .schema import Field
 from .slug import SLUG, slugify
-from .yamldoc import Mapping, YamlError, parse
+from .yamldoc import CONTROL, Mapping, YamlError, parse
 
 MAX_FILE_BYTES = 2_000_000
 """Content files are short texts; anything larger is a mistake and must not stall the build."""
@@ -120,15 +121,17 @@ def load(tree: ContentTree, memo: FileMemo | None = None
     """
     memo = {} if memo is None else memo
     problems: list[Diagnostic] = []
+    for link in tree.outside:
+        problems.append(error("outside-content", "this link points outside the content folder",
+                              SourceRef(link.display), "copy the file into content/ instead of "
+                              "linking to it; the build never reads files outside content/"))
+    if any(link.path == tree.site_yaml.path for link in tree.outside):
+        return None, problems
     config = _load_config(tree.site_yaml, problems)
     if config is None:
         return None, problems
     settings = fingerprint(config)
     codes = [lang.code for lang in config.languages]
-    for link in tree.outside:
-        problems.append(error("outside-content", "this link points outside the content folder",
-                              SourceRef(link.display), "copy the file into content/ instead of "
-                              "linking to it; the build never reads files outside content/"))
     for stray in tree.stray:
         problems.append(warning("ignored-file", "this file is not part of the site and is ignored",
                                 SourceRef(stray.display), _stray_hint(stray, tree.root)))
@@ -188,7 +191,8 @@ def _remembered(source: SourceFile, settings: str, memo: FileMemo,
 def _probable_key(source: SourceFile) -> str:
     """The key a file that failed to load most likely has, so links to it are not reported too."""
     try:
-        text = source.path.read_text("utf-8", errors="replace")
+        regular = stat.S_ISREG(source.path.stat().st_mode)
+        text = source.path.read_text("utf-8", errors="replace") if regular else ""
     except OSError:
         text = ""
     match = re.search(r"^key:\s*['\"]?([a-z0-9-]+)", text, re.MULTILINE)
@@ -213,7 +217,13 @@ def read_text(source: SourceFile, problems: list[Diagnostic]) -> str | None:
     """The file's text with a BOM removed and line ends normalised, or None after an error."""
     where = SourceRef(source.display)
     try:
-        if source.path.stat().st_size > MAX_FILE_BYTES:
+        status = source.path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            problems.append(error("not-a-file", "this is not a regular file", where,
+                                  "content files are plain text files; remove it or replace "
+                                  "it with one"))
+            return None
+        if status.st_size > MAX_FILE_BYTES:
             problems.append(error("file-too-large",
                                   f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
                                   where, "split it into several items"))
@@ -231,7 +241,15 @@ def read_text(source: SourceFile, problems: list[Diagnostic]) -> str | None:
                               SourceRef(source.display, line),
                               "save the file as UTF-8 in your editor"))
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = CONTROL.search(text)
+    if found:
+        problems.append(error(
+            "control-character", f"control character U+{ord(found.group()):04X} in the file",
+            SourceRef(source.display, text.count("\n", 0, found.start()) + 1),
+            "remove it: it is invisible and never text (an editor can show it)"))
+        return None
+    return text
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -428,7 +446,8 @@ def _identity(source: SourceFile, values: Mapping, config: SiteConfig,
                 "write the old URL path from the site root, lowercase, e.g. "
                 f"/{source.lang}/old-name/ (no '..', no backslashes, no host)"))
             continue
-        aliases.append(alias.strip().strip("/") + "/")
+        path = alias.strip().strip("/")  # an old `page.html` stays a file, others are folders
+        aliases.append(path if path.endswith(".html") else path + "/")
     return {
         "lang": source.lang, "slug": slug, "key": key,
         "source": SourceRef(source.display, 1), "lines": dict(values.lines),

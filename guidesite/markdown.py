@@ -90,6 +90,7 @@ def _plain(inline: Token) -> str:
 def _headings_rule(state: StateCore) -> None:
     """Give each heading a stable id: `{#id}` when written, else the slug of its text."""
     used = set(RESERVED_IDS)
+    next_number: dict[str, int] = {}
     tokens = state.tokens
     for index, token in enumerate(tokens):
         in_heading = index > 0 and tokens[index - 1].type == "heading_open"
@@ -105,9 +106,10 @@ def _headings_rule(state: StateCore) -> None:
             wanted = explicit.group(1)
         else:
             wanted = slugify(_plain(inline)) or "section"
-        anchor, number = wanted, 2
-        while anchor in used:
+        anchor, number = wanted, next_number.get(wanted, 2)
+        while anchor in used:  # each repeat starts after the last number given to this text
             anchor, number = f"{wanted}-{number}", number + 1
+        next_number[wanted] = number
         used.add(anchor)
         token.attrSet("id", anchor)
         token.attrSet("class", "anchored")

@@ -80,8 +80,10 @@ def build(options: Options) -> Result:
         inputs = inputs_fingerprint(
             [options.content, options.templates], engine_version(), options.search, str(today()),
             str(options.content.absolute()), str(options.templates.absolute()))
-        state = recall(options.cache, inputs, options.out)
-        if state is not None:
+        leftovers = any(options.out.parent.glob(f".{options.out.name}.tmp-*")) or any(
+            options.out.parent.glob(f".{options.out.name}.old-*"))
+        state = None if leftovers else recall(options.cache, inputs, options.out)
+        if state is not None:  # (a killed build's leftovers need a real build to clean them)
             return Result(state["diagnostics"], dict(state["pages_per_language"]),
                           state["files"], state["letters"], state["downloads"],
                           time.perf_counter() - started, [], 0, 0, unchanged=True)

@@ -133,11 +133,23 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
     return Plan(tuple(routes), keys, items, tuple(_collisions(routes)))
 
 
+GENERATED = ("sitemap.xml", "robots.txt", "feed.xml", "404.html", "index.html")
+"""Files the site makes itself, at the root or in a language folder."""
+OWN_FOLDERS = ("static", "pagefind")
+
+
 def _collisions(routes: list[Route]) -> list[Diagnostic]:
     """Two pages that would be written to one URL: name both sources."""
     seen: dict[str, Route] = {}
     problems = []
     for route in routes:
+        parts = route.url.rstrip("/").split("/")
+        if route.kind == "redirect" and (parts[0] in OWN_FOLDERS or parts[-1] in GENERATED
+                                         and len(parts) <= 2):
+            problems.append(error(
+                "duplicate-url", f"alias /{route.url} is a file or folder the site makes itself",
+                _origin(route), "an alias is the old address of a page; remove this one"))
+            continue
         first = seen.setdefault(route.url, route)
         if first is route:
             continue

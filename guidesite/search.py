@@ -13,9 +13,11 @@ blocks, ...) are left out with `EXCLUDE`, so the templates need no Pagefind mark
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import re
+import signal
 import subprocess
 from pathlib import Path
 
@@ -68,7 +70,7 @@ def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
            if not name.startswith("PAGEFIND_")}
     try:
         done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
-                              timeout=TIMEOUT, check=False)
+                              timeout=TIMEOUT, check=False, preexec_fn=_die_with_parent)
     except subprocess.TimeoutExpired:
         return [error("search-index-failed", f"Pagefind did not finish within {TIMEOUT} s",
                       where, "run the build again; if it keeps happening, report it")]
@@ -87,6 +89,14 @@ def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
     return [error("search-language", f"no search index was made for language '{code}'", where,
                   f"check that its pages have <html lang=\"{code}\">")
             for code in sorted(indexed) if code.lower() not in languages]
+
+
+def _die_with_parent() -> None:
+    """Linux: stop Pagefind if the build is killed, so it never writes into a later build."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _executable() -> Path | None:

@@ -66,7 +66,7 @@ class DevServer:
     def __init__(self, options: Options, log=print) -> None:
         self.options = replace(options, drafts=True)
         self.builder = Builder(self.options)
-        self.root = self.options.out.absolute()
+        self.root = self.options.out.resolve()  # requests are resolved too, links and all
         self.failed: list[Diagnostic] = []
         self.lock = threading.Lock()
         self.log = log

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import asdict
 from pathlib import Path
 
@@ -37,10 +38,17 @@ def output_fingerprint(out: Path) -> str:
 
 
 def _files(folder: Path) -> list[Path]:
+    """Regular files only: reading a named pipe would block (the build reports it instead)."""
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
-        found += [Path(dirpath) / name for name in filenames]
+        for name in filenames:
+            path = Path(dirpath) / name
+            try:
+                if stat.S_ISREG(path.stat().st_mode):
+                    found.append(path)
+            except OSError:
+                continue
     return found
 
 

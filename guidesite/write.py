@@ -91,7 +91,8 @@ def locked_out(out: Path, exc: BuildLocked) -> Diagnostic:
 
 
 def write_failed(out: Path, exc: OSError) -> Diagnostic:
-    return error("write-failed", f"cannot write the site: {exc.strerror} ({exc.filename})",
+    where = f" ({exc.filename})" if exc.filename else ""
+    return error("write-failed", f"cannot write the site: {exc.strerror or exc}{where}",
                  SourceRef(str(out)), "check that the folder is writable and the disk is not "
                  "full; the previous site was left as it was")
 

@@ -21,6 +21,9 @@ MAX_NODES = 20_000
 MAX_DEPTH = 40
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BRACKETS = re.compile(r"[\[\]{}]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Characters that are never text: NUL, escape and the like (tab and line ends are fine)."""
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:null",
@@ -71,6 +74,7 @@ class YamlError(Exception):
 
 def parse(text: str, first_line: int = 1) -> object:
     """Parse one YAML document; `first_line` is the file line of the text's first line."""
+    _check_nesting(text, first_line)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -83,6 +87,21 @@ def parse(text: str, first_line: int = 1) -> object:
     if node is None:
         return None
     return _Converter(first_line).convert(node, 0)
+
+
+def _check_nesting(text: str, first_line: int) -> None:
+    """Refuse deeply nested flow collections before the C parser recurses into them.
+
+    PyYAML's composer recurses once per level: tens of thousands of `[` crash the process
+    before any depth check on the result could run.
+    """
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            line = first_line + text.count("\n", 0, match.start())
+            raise YamlError(line, "YAML nested too deeply", f"nest at most {MAX_DEPTH} levels")
+        depth = max(depth, 0)
 
 
 def _hint_for(problem: str) -> str:
@@ -119,6 +138,10 @@ class _Converter:
             if node.tag not in _PLAIN_TAGS:
                 raise YamlError(self.line(node), f"unsupported YAML tag '{node.tag}'",
                                 "remove the '!' tag; write plain values")
+            found = CONTROL.search(node.value)
+            if found:
+                raise YamlError(self.line(node), f"control character U+{ord(found.group()):04X} "
+                                "in a value", "remove it; it is invisible and never text")
             return node.value
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             raise YamlError(self.line(node), f"unsupported YAML tag '{node.tag}'",
