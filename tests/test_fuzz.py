@@ -261,7 +261,9 @@ SAFE_MD = ["# ", "## ", "### ", "\n", "\n\n", "*", "**", "_", "`", "```\n", "~~~
            "- ", "1. ", "> ", " {#main}", "[^1]", "\n[^1]: note\n", "[x](key:fast)",
            "[a](javascript:alert(1))", "<script>alert(1)</script>", "{{ 7*7 }}",
            "{% include 'x' %}", "http://x.example", "\\", "\t", "    ", "\u00a0", "\u2028",
-           "é", "𝄞", "\r\n", "\x00", "<!--", "-->", "<b>", "</div>", "$$", "{", "}"]
+           "é", "𝄞", "\r\n", "<!--", "-->", "<b>", "</div>", "$$", "{", "}"]
+"""(Control characters such as NUL are refused by the loader: the loader tests cover them, so
+whole builds mostly get text that builds.)"""
 LINKS = ["[x](key:nope)", "[x](#nowhere)", "[x](../../x)", "[x](/sv/)", "![i](x.png)"]
 markdown_body = st.tuples(
     st.lists(st.one_of(st.sampled_from(SAFE_MD), words), max_size=12).map("".join),
@@ -565,7 +567,7 @@ def manifest(folder: Path) -> dict[str, str]:
 titles = st.one_of(words, words, words, words, yaml_ish_text.map("T".__add__),
                    st.sampled_from(["</script><script>alert(1)</script>", "'q'", "a: b", "- x",
                                     "#", "", " ", "&amp;", "<b>x</b>", "𝄞" * 50, "x" * 2000,
-                                    "\u2028", "\x00"]))
+                                    "\u2028"]))
 
 
 @st.composite
