@@ -88,9 +88,8 @@ class Builder:
         try:
             with Staging(options.out) if options.write else contextlib.nullcontext() as staging:
                 output, scans = render_in_parallel(job, staging, options.progress)
-                for rel, source in copies.items():
-                    if staging is not None:
-                        staging.copy(rel, source)
+                for rel, source in copies.items() if staging is not None else ():
+                    staging.copy(rel, source)
                 problems += output.problems
                 problems += self._check(site, layout, output, scans, copies)
                 if staging is not None and not has_errors(problems):
