@@ -125,3 +125,20 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+COUNTS: list[str] = []
+"""Lines robustness tests report (inputs tried, kills survived, requests served)."""
+
+
+def report(line: str) -> None:
+    """Record a count for the end of the run's output, where it shows without `-s`."""
+    COUNTS.append(line.strip())
+    print(line)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if COUNTS:
+        terminalreporter.section("robustness counts")
+        for line in COUNTS:
+            terminalreporter.write_line(line)

@@ -35,7 +35,7 @@ from guidesite.load import load
 from guidesite.pipeline import Builder, Options
 from guidesite.validate import validate
 
-from conftest import ROOT, SITE_YAML, TEMPLATES, base_tree, write_tree
+from conftest import ROOT, SITE_YAML, TEMPLATES, base_tree, report, write_tree
 
 HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="hypothesis-")
 set_hypothesis_home_dir(HYPOTHESIS_HOME.name)  # its caches go there, not into the project
@@ -100,7 +100,7 @@ class Bench:
     def report(self, what: str) -> None:
         top = ", ".join(f"{k} {v}" for k, v in self.stats.most_common()
                         if "[" in k or "line break" in k)
-        print(f"\n[fuzz] {what}: {self.stats['examples']} inputs, "
+        report(f"\n[fuzz] {what}: {self.stats['examples']} inputs, "
               f"{self.stats['loaded cleanly']} loaded cleanly, "
               f"{self.stats['with errors']} with errors; diagnostics: {top}")
 
@@ -536,7 +536,7 @@ def test_many_identical_headings_do_not_stall_the_build(tmp_path: Path) -> None:
             timeout=10)
     except subprocess.TimeoutExpired:
         pytest.fail("`build.py check` on 20,000 '# a' headings did not finish in 10 s")
-    print(f"\n[fuzz] 20,000 identical headings checked in {time.perf_counter() - started:.1f} s")
+    report(f"\n[fuzz] 20,000 identical headings checked in {time.perf_counter() - started:.1f} s")
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
 
 
@@ -626,7 +626,7 @@ def test_whole_build_on_fuzzed_markdown_and_titles() -> None:
                     assert manifest(out) == previous, "a failed build changed the previous site"
 
         run_property(build_inputs(), check, examples=BUILD_EXAMPLES)
-    print(f"\n[fuzz] whole builds: {stats['builds']} ({stats['ok']} ok, {stats['failed']} "
+    report(f"\n[fuzz] whole builds: {stats['builds']} ({stats['ok']} ok, {stats['failed']} "
           f"failed with diagnostics) in {time.perf_counter() - started:.1f} s; "
           + ", ".join(f"{k} {v}" for k, v in stats.most_common() if "[" in k))
     assert stats["builds"] >= BUILD_EXAMPLES and stats["ok"] > 0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TEMPLATES, base_tree, write_tree
+from conftest import ROOT, TEMPLATES, base_tree, report, write_tree
 
 KILLS = int(os.environ.get("INTERRUPT_KILLS", 50))
 SEED = int(os.environ.get("INTERRUPT_SEED", 20261126))
@@ -160,7 +160,7 @@ def test_a_killed_build_leaves_the_previous_site_whole(cwd: Path) -> None:
     assert manifest(work.out) == reference["A"], "two builds of the same input differ"
     pages = assert_pages_complete(work.out)
     duration = max(timings)
-    print(f"\n[interrupt] site: {len(reference['A'])} files ({pages} pages); cold build "
+    report(f"\n[interrupt] site: {len(reference['A'])} files ({pages} pages); cold build "
           f"{cold:.2f} s, warm builds {', '.join(f'{t:.2f}' for t in timings)} s; kills "
           f"spread over 0..{duration:.2f} s, seed {SEED}")
 
@@ -220,7 +220,7 @@ def test_a_killed_build_leaves_the_previous_site_whole(cwd: Path) -> None:
             assert current == reference[variant], f"{where}; the next build differs"
             assert_pages_complete(work.out)
             stats["clean builds after kills"] += 1
-    print(f"[interrupt] {KILLS} killed builds in {time.perf_counter() - started:.1f} s: "
+    report(f"[interrupt] {KILLS} killed builds in {time.perf_counter() - started:.1f} s: "
           + ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
     assert not unclean, "\n".join(unclean)
 
@@ -247,7 +247,7 @@ def test_two_builds_at_once_on_one_output_do_not_interleave(cwd: Path) -> None:
         again = work.build()
         assert again.returncode == 0 and manifest(work.out) == reference, \
             "the site two concurrent builds left differs from a clean build"
-    print("\n[interrupt] two builds at once, 3 rounds: "
+    report("\n[interrupt] two builds at once, 3 rounds: "
           + ", ".join(f"{k}: {v}" for k, v in outcomes.items()))
 
 
@@ -273,5 +273,5 @@ def test_a_failed_write_is_a_clear_error_and_keeps_the_previous_site(cwd: Path) 
     assert manifest(work.out) == previous, "a failed write changed the previous site"
     assert leftovers(work.out) == [], leftovers(work.out)
     said = [line for line in result.stderr.splitlines() if "error[" in line]
-    print("\n[interrupt] write failures: " + " | ".join(said))
+    report("\n[interrupt] write failures: " + " | ".join(said))
     assert not any("(None)" in line for line in said), f"the message names no file: {said}"

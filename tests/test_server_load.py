@@ -24,7 +24,7 @@ from pathlib import Path
 from guidesite.pipeline import Options
 from guidesite.serve import DevServer
 
-from conftest import CONTENT, ROOT, TEMPLATES, base_tree, write_tree
+from conftest import CONTENT, ROOT, TEMPLATES, base_tree, report, write_tree
 
 REQUESTS = 2000
 CLIENTS = 20
@@ -192,11 +192,11 @@ def test_the_dev_server_under_load_while_content_changes(tmp_path: Path) -> None
         rebuilds = server.count("Rebuilt") - rebuilds_before
         failed = server.count("Build failed")
         served = sum(statuses.values())
-        print(f"\n[server] {served} of {REQUESTS} requests answered in {took:.1f} s "
+        report(f"\n[server] {served} of {REQUESTS} requests answered in {took:.1f} s "
               f"({served / took:.0f}/s) by {CLIENTS} clients: "
               + ", ".join(f"{kind} {status}: {n}" for (kind, status), n in sorted(
                   statuses.items())))
-        print(f"[server] {edits['edits']} edits, {rebuilds} 'Rebuilt' lines, {failed} "
+        report(f"[server] {edits['edits']} edits, {rebuilds} 'Rebuilt' lines, {failed} "
               f"'Build failed' lines; server output lines: {len(server.lines)}")
         assert not any(thread.is_alive() for thread in threads), "clients did not finish"
         assert problems == [], "\n".join(problems)
