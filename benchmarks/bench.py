@@ -29,15 +29,23 @@ from others import hugo_site, pelican_site  # noqa: E402
 
 
 def tree_rss(pid: int) -> int:
-    """Resident memory in bytes of a process and all its descendants."""
+    """Memory in bytes of a process and all its descendants.
+
+    Proportional set size (PSS) where the kernel reports it: a page shared by forked workers
+    counts once in all, split between them, instead of once per process as with RSS.
+    """
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
+            try:
+                with open(f"/proc/{current}/smaps_rollup") as rollup:
+                    total += sum(int(line.split()[1]) * 1024 for line in rollup
+                                 if line.startswith("Pss:"))
+            except FileNotFoundError:
+                with open(f"/proc/{current}/status") as status:
+                    total += sum(int(line.split()[1]) * 1024 for line in status
+                                 if line.startswith("VmRSS:"))
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     todo += [int(child) for child in children.read().split()]
