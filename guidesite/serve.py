@@ -26,6 +26,8 @@ from .pipeline import Builder
 from .search import build_index
 
 POLL_SECONDS = 0.1
+INDEX_AFTER_SECONDS = 1.0
+"""The search index is remade once edits pause this long (it takes a few tenths of a second)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -71,6 +73,7 @@ class DevServer:
         self.lock = threading.Lock()
         self.log = log
         self.on_rebuilt = lambda: None
+        self._index_timer: threading.Timer | None = None
 
     def rebuild(self) -> Result:
         with self.lock:
@@ -79,6 +82,7 @@ class DevServer:
         for diagnostic in result.diagnostics:
             self.log(diagnostic.format(), file=sys.stderr)
         if result.ok:
+            self._index_soon()
             self.log(f"Rebuilt: rendered {result.rendered} of "
                      f"{sum(result.pages_per_language.values())} pages, wrote {result.written} "
                      f"files in {result.seconds * 1000:.0f} ms", flush=True)
@@ -87,6 +91,22 @@ class DevServer:
                      flush=True)
         self.on_rebuilt()
         return result
+
+    def _index_soon(self) -> None:
+        """Remake the search index after edits pause, so search follows the author's edits."""
+        if self._index_timer is not None:
+            self._index_timer.cancel()
+        self._index_timer = threading.Timer(INDEX_AFTER_SECONDS, self.index)
+        self._index_timer.daemon = True
+        self._index_timer.start()
+
+    def index(self) -> None:
+        with self.lock:  # no rebuild writes pages while Pagefind reads them
+            if self.failed or self.builder.config is None:
+                return
+            problems = build_index(self.root, self.builder.config)
+        for problem in problems:
+            self.log(problem.format(), file=sys.stderr)
 
     def watch(self, stop: threading.Event) -> None:
         """Poll content and templates; rebuild after every change."""
@@ -188,10 +208,7 @@ def serve(options: Options, host: str, port: int) -> int:
               file=sys.stderr)
     server = DevServer(options)
     started = time.perf_counter()
-    first = server.rebuild()
-    if first.ok:
-        for problem in build_index(server.root, server.builder.config):
-            print(problem.format(), file=sys.stderr)
+    server.rebuild()
     loop = IOLoop.current()
     loop.add_callback(lambda: print(  # runs once the loop has started, so after listen()
         f"Serving {server.root} on http://{host}:{port}/ "

@@ -135,3 +135,11 @@ def test_a_non_loopback_host_is_served_only_with_a_warning(tmp_path) -> None:
         process.terminate()
         process.wait(10)
     assert first_line.startswith("warning: serving on 0.0.0.0, which other machines can reach")
+
+
+def test_search_follows_edits(served) -> None:
+    entry = served.content.parent / "site/pagefind/pagefind-entry.json"
+    wait_for(entry.exists, 10)
+    before = entry.read_text()
+    served.edit(ARTICLE, "## ", "Ordet flygfärdighetsprov finns nu här.\n\n## ")
+    wait_for(lambda: entry.read_text() != before, 10)
