@@ -48,11 +48,16 @@ def discover(root: Path) -> ContentTree:
     stray: list[SourceFile] = []
     outside: list[SourceFile] = []
     real_root = root.resolve()
+    shown_root = display_path(root)
+
+    def shown(path: Path) -> str:  # one resolve for the root, not one per file
+        return str(Path(shown_root) / path.relative_to(root))
+
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         for name in dirnames:
             if (here / name).is_symlink() and not _inside(here / name, real_root):
-                outside.append(SourceFile(here / name, display_path(here / name)))
+                outside.append(SourceFile(here / name, shown(here / name)))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         parts = here.relative_to(root).parts
         for name in sorted(filenames):
@@ -60,9 +65,9 @@ def discover(root: Path) -> ContentTree:
                 continue
             path = here / name
             if path.is_symlink() and not _inside(path, real_root):
-                outside.append(SourceFile(path, display_path(path)))
+                outside.append(SourceFile(path, shown(path)))
                 continue
-            source = SourceFile(path, display_path(path))
+            source = SourceFile(path, shown(path))
             kind = _classify(parts, name)
             if kind is None:
                 stray.append(source)
@@ -70,8 +75,8 @@ def discover(root: Path) -> ContentTree:
                 files.append(SourceFile(path, source.display, *kind))
     site = root / "site.yaml"
     if site.is_symlink() and not _inside(site, real_root):
-        outside.append(SourceFile(site, display_path(site)))
-    return ContentTree(root, SourceFile(site, display_path(site), "", "site"),
+        outside.append(SourceFile(site, shown(site)))
+    return ContentTree(root, SourceFile(site, shown(site), "", "site"),
                        tuple(files), tuple(stray), tuple(outside))
 
 

@@ -29,7 +29,7 @@ from .load import FileMemo
 from .model import Item, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
-from .sitefiles import site_files
+from .sitefiles import site_files, site_files_key
 from .urls import relative
 
 
@@ -43,6 +43,8 @@ class Memo:
     """Output path -> (fingerprint of its inputs, its bytes)."""
     links: dict = field(default_factory=dict)
     """Output path -> (bytes, their scan by the link checker)."""
+    site_files: tuple[str, dict[str, bytes]] = ("", {})
+    """(fingerprint of what they show, the feeds, sitemap and robots.txt)."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,14 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
         if memo:
             memo.pages[route.path] = (keys_of[route.path], data)
     if langs is None:
-        for path, data in site_files(site, layout).items():
+        if memo is None:
+            files = site_files(site, layout)
+        else:
+            key = site_files_key(site, layout)
+            if memo.site_files[0] != key:
+                memo.site_files = (key, site_files(site, layout))
+            files = memo.site_files[1]
+        for path, data in files.items():
             emit(path, data)
     return Output(pages, bodies, link_sources, tuple(problems), rendered, tuple(paths))
 

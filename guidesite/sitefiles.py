@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cache import fingerprint
 from .feeds import FeedEntry, SitemapPage, atom_feed, robots_txt, sitemap_xml
 from .model import Site
 from .plan import Plan
@@ -14,8 +15,18 @@ def feed_path(lang: str) -> str:
     return f"{lang}/feed.xml"
 
 
+def site_files_key(site: Site, layout: Plan) -> str:
+    """Fingerprint of all the files below show: URLs, titles, summaries, dates, translations.
+
+    A body edit leaves it unchanged, so the dev server reuses the last files.
+    """
+    return fingerprint(site.config, [
+        (r.url, r.kind, r.lang, r.alternates, r.item.title, r.item.summary, r.item.date,
+         r.item.updated, r.item.draft) if r.item else (r.url, r.kind, r.lang, r.alternates)
+        for r in layout.routes])
+
+
 def site_files(site: Site, layout: Plan) -> dict[str, bytes]:
-    """Output path -> bytes of the feeds, the sitemap and robots.txt."""
     base = site.config.base_url
     files: dict[str, bytes] = {}
     for lang in site.config.languages:
