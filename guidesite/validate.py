@@ -126,8 +126,6 @@ def _related(site: Site) -> list[Diagnostic]:
     for topic in site.items:
         if not isinstance(topic, TipTopic):
             continue
-        choices = [k for (lang, k), kind in kinds.items()
-                   if lang == topic.lang and kind in RELATED_KINDS]
         for tip in topic.tips:
             for key in tip.related:
                 kind = kinds.get((topic.lang, key))
@@ -137,6 +135,12 @@ def _related(site: Site) -> list[Diagnostic]:
                 problems.append(error(
                     "unknown-related", f"related key '{key}' of tip '{tip.id}' is {what}",
                     SourceRef(topic.source.path, tip.line),
-                    did_you_mean(key, choices) or "use the key of an article or letter"))
+                    did_you_mean(key, _choices(site, topic.lang)) or
+                    "use the key of an article or letter"))
     return problems
+
+
+def _choices(site: Site, lang: str) -> list[str]:
+    """Keys a related list may name, for did-you-mean (only made when a key is wrong)."""
+    return [i.key for i in site.items if i.lang == lang and i.kind in RELATED_KINDS]
 
