@@ -46,8 +46,6 @@ class Cache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: str) -> bytes | None:
         if self.folder is None:
@@ -55,9 +53,7 @@ class Cache:
         try:
             data = (self.folder / key[:2] / key).read_bytes()
         except OSError:
-            self.misses += 1
             return None
-        self.hits += 1
         return data
 
     def put(self, key: str, data: bytes) -> None:

@@ -421,7 +421,7 @@ def _load_markdown_item(source: SourceFile, item_schema: schema.Schema,
     return values, body, body_line
 
 
-def _identity(source: SourceFile, values: Mapping, config: SiteConfig,
+def _identity(source: SourceFile, values: Mapping,
               problems: list[Diagnostic]) -> dict | None:
     """The fields every item has: slug, key, aliases, with their checks."""
     stem = source.path.stem
@@ -457,14 +457,14 @@ def _identity(source: SourceFile, values: Mapping, config: SiteConfig,
     }
 
 
-def _read_item(source: SourceFile, item_schema: schema.Schema, config: SiteConfig,
+def _read_item(source: SourceFile, item_schema: schema.Schema,
                problems: list[Diagnostic]) -> tuple[Mapping, dict] | None:
     """Front matter and the fields every Markdown item has, or None after an error."""
     loaded = _load_markdown_item(source, item_schema, problems)
     if loaded is None:
         return None
     values, body, body_line = loaded
-    identity = _identity(source, values, config, problems)
+    identity = _identity(source, values, problems)
     if identity is None:
         return None
     return values, identity | {"body": body, "body_line": body_line}
@@ -472,7 +472,7 @@ def _read_item(source: SourceFile, item_schema: schema.Schema, config: SiteConfi
 
 def _load_article(source: SourceFile, config: SiteConfig,
                   problems: list[Diagnostic]) -> Article | None:
-    read = _read_item(source, ARTICLE_SCHEMA, config, problems)
+    read = _read_item(source, ARTICLE_SCHEMA, problems)
     if read is None:
         return None
     values, identity = read
@@ -485,7 +485,7 @@ def _load_article(source: SourceFile, config: SiteConfig,
 
 def _load_page(source: SourceFile, config: SiteConfig,
                problems: list[Diagnostic]) -> Page | None:
-    read = _read_item(source, PAGE_SCHEMA, config, problems)
+    read = _read_item(source, PAGE_SCHEMA, problems)
     if read is None:
         return None
     values, identity = read
@@ -494,7 +494,7 @@ def _load_page(source: SourceFile, config: SiteConfig,
 
 def _load_letter(source: SourceFile, config: SiteConfig,
                  problems: list[Diagnostic]) -> Letter | None:
-    read = _read_item(source, LETTER_SCHEMA, config, problems)
+    read = _read_item(source, LETTER_SCHEMA, problems)
     if read is None:
         return None
     values, identity = read
@@ -581,7 +581,7 @@ def _load_tips(source: SourceFile, config: SiteConfig,
         return None
     intro = values["intro"]
     values.setdefault("summary", _first_sentence(intro))
-    identity = _identity(source, values, config, problems)
+    identity = _identity(source, values, problems)
     if identity is None:
         return None
     tips: list[Tip] = []

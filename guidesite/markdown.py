@@ -53,10 +53,10 @@ class Rendered:
 class Markdown:
     """A configured parser; make one per process and reuse it for every page."""
 
-    def __init__(self, allow_html: bool = False, hard_breaks: bool = False,
+    def __init__(self, allow_html: bool = False,
                  anchor_label: str = "Link to this section") -> None:
         self.md = (MarkdownIt("commonmark", {"html": allow_html, "xhtmlOut": False,
-                                             "breaks": hard_breaks})
+                                             "breaks": False})
                    .enable(["table", "strikethrough"])
                    .use(footnote_plugin))
         self.md.core.ruler.push("site_headings", _headings_rule)

@@ -126,9 +126,6 @@ class Site:
     """(language, probable key) of files that failed to load: links to them are not reported
     again, the file's own error says what to fix."""
 
-    def in_language(self, lang: str, kind: str | None = None) -> list[Item]:
-        return [i for i in self.items if i.lang == lang and (kind is None or i.kind == kind)]
-
 
 @dataclass(frozen=True)
 class LetterField:

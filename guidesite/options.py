@@ -71,6 +71,7 @@ def build(options: Options) -> Result:
     """
     from .cache import engine_version
     from .uptodate import inputs_fingerprint, recall, remember
+    from .write import leftovers
 
     started = time.perf_counter()
     reusable = options.write and not options.drafts and not options.update_lock and \
@@ -80,9 +81,7 @@ def build(options: Options) -> Result:
         inputs = inputs_fingerprint(
             [options.content, options.templates], engine_version(), options.search, str(today()),
             str(options.content.absolute()), str(options.templates.absolute()))
-        leftovers = any(options.out.parent.glob(f".{options.out.name}.tmp-*")) or any(
-            options.out.parent.glob(f".{options.out.name}.old-*"))
-        state = None if leftovers else recall(options.cache, inputs, options.out)
+        state = None if leftovers(options.out) else recall(options.cache, inputs, options.out)
         if state is not None:  # (a killed build's leftovers need a real build to clean them)
             return Result(state["diagnostics"], dict(state["pages_per_language"]),
                           state["files"], state["letters"], state["downloads"],

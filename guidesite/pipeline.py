@@ -84,7 +84,8 @@ class Builder:
         if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
             output = render(*job, self.memo, options.progress)
             scans = scan_pages(output.pages, site.config.base_url, self.memo.links)
-            return self._finish_in_place(site, layout, output, scans, copies, problems, started)
+            return self._finish_in_place(site, layout, output, scans, copies, downloads,
+                                         problems, started)
         try:
             with Staging(options.out) if options.write else contextlib.nullcontext() as staging:
                 output, scans = render_in_parallel(job, staging, options.progress)
@@ -123,8 +124,8 @@ class Builder:
                 problems += check_lock(site.lock, urls, anchors)
         return problems
 
-    def _finish_in_place(self, site, layout, output, scans, copies, problems, started
-                         ) -> Result:
+    def _finish_in_place(self, site, layout, output, scans, copies, downloads, problems,
+                         started) -> Result:
         problems = [*problems, *output.problems,
                     *self._check(site, layout, output, scans, copies)]
         written = 0
@@ -132,8 +133,7 @@ class Builder:
             found, written = update_site(self.options.out, output.pages, copies, self.written)
             problems += found
             self.written = None if found else dict(output.pages)
-        return self._summary(problems, started, layout, output, copies,
-                             _download_paths(layout), written)
+        return self._summary(problems, started, layout, output, copies, downloads, written)
 
     def _summary(self, problems, started, layout, output, copies, downloads, written
                  ) -> Result:
@@ -273,6 +273,7 @@ def _locator(layout, output: Output, templates: Path):
     """Where a link in the output was written: Markdown line, template line, or template."""
     item_by_path = {route.path: route.item for route in layout.routes if route.item}
     template_by_path = {route.path: route.template for route in layout.routes}
+    template_files = sorted(templates.glob("*.html"))
     template_text: dict[Path, list[str]] = {}
 
     def locate(path: str, href: str) -> SourceRef:
@@ -284,7 +285,7 @@ def _locator(layout, output: Output, templates: Path):
             for link in body.rendered.links:
                 if link.href == href:
                     return SourceRef(item.source.path, link.line)
-        for file in sorted(templates.glob("*.html")):
+        for file in template_files:
             lines = template_text.setdefault(file, file.read_text("utf-8").splitlines())
             for number, text in enumerate(lines, start=1):
                 if f'"{href}"' in text:

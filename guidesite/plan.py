@@ -130,7 +130,7 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
         keys[lang][key] = f"{lang}/"
     for item in items:
         keys[item.lang].setdefault(item.key, urls[id(item)])
-    return Plan(tuple(routes), keys, items, tuple(_collisions(routes)))
+    return Plan(tuple(routes), keys, items, tuple(_collisions(routes, site.config.source)))
 
 
 GENERATED = ("sitemap.xml", "robots.txt", "feed.xml", "404.html", "index.html")
@@ -138,7 +138,7 @@ GENERATED = ("sitemap.xml", "robots.txt", "feed.xml", "404.html", "index.html")
 OWN_FOLDERS = ("static", "pagefind")
 
 
-def _collisions(routes: list[Route]) -> list[Diagnostic]:
+def _collisions(routes: list[Route], settings: SourceRef) -> list[Diagnostic]:
     """Two pages that would be written to one URL: name both sources."""
     seen: dict[str, Route] = {}
     problems = []
@@ -148,12 +148,13 @@ def _collisions(routes: list[Route]) -> list[Diagnostic]:
                                          and len(parts) <= 2):
             problems.append(error(
                 "duplicate-url", f"alias /{route.url} is a file or folder the site makes itself",
-                _origin(route), "an alias is the old address of a page; remove this one"))
+                _origin(route, settings),
+                "an alias is the old address of a page; remove this one"))
             continue
         first = seen.setdefault(route.url, route)
         if first is route:
             continue
-        where = _origin(route)
+        where = _origin(route, settings)
         what = "alias" if route.kind == "redirect" else "URL"
         problems.append(error(
             "duplicate-url", f"{what} /{route.url} is already used by {_describe(first)}",
@@ -161,9 +162,10 @@ def _collisions(routes: list[Route]) -> list[Diagnostic]:
     return problems
 
 
-def _origin(route: Route) -> SourceRef:
+def _origin(route: Route, settings: SourceRef) -> SourceRef:
+    """Where a route comes from: its item's file, or site.yaml for the site's own pages."""
     if route.item is None:
-        return SourceRef("site.yaml")
+        return settings
     return route.item.at("aliases") if route.kind == "redirect" else route.item.source
 
 

@@ -131,8 +131,7 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             emit(route.path, remembered[1])
             continue
         env = envs[route.lang]
-        lang = site.config.language(route.lang or site.config.default_language)
-        keys = layout.keys[lang.code]
+        keys = layout.keys[route.lang or default]
         item = route.item
         context = {
             "route": route,
@@ -149,9 +148,7 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             "body_of": lambda entry: bodies[entry.source.path],
             "qr": lambda target, label: Markup(qr_svg(site.config.base_url + target, label)),
             "handout_url": lambda entry: handout_url(site, entry),
-            "items": listings.get(route.lang, {}),
             "json_ld": lambda entry, _route: Markup(_article_json_ld(site, entry, _route)),
-            "tip_bodies": bodies[item.source.path].tips if item else {},
             "related": lambda keys, _route=route: [
                 (by_key[(_route.lang, k)].title,
                  relative(_route.url, url_of(by_key[(_route.lang, k)])))
@@ -260,15 +257,12 @@ def letter_files(site: Site, letter: Letter, cache: Cache) -> dict[str, bytes]:
                         author=site.config.organisation, date=letter.updated or letter.date,
                         lang=letter.lang)
     key = fingerprint(DOWNLOADS_CODE, meta, letter.subject, letter.paragraphs, letter.fields)
-    files: dict[str, bytes] = {}
-    missing = [fmt for fmt in FORMATS if cache.get(f"{key}.{fmt}") is None]
-    made = letter_downloads(letter, meta) if missing else {}
-    for fmt in FORMATS:
-        data = made.get(fmt) or cache.get(f"{key}.{fmt}")
-        if fmt in made:
-            cache.put(f"{key}.{fmt}", made[fmt])
-        files[f"{letter.slug}.{fmt}"] = data
-    return files
+    found = {fmt: cache.get(f"{key}.{fmt}") for fmt in FORMATS}
+    if any(data is None for data in found.values()):
+        found = letter_downloads(letter, meta)
+        for fmt, data in found.items():
+            cache.put(f"{key}.{fmt}", data)
+    return {f"{letter.slug}.{fmt}": found[fmt] for fmt in FORMATS}
 
 
 DOWNLOADS_CODE = code_version(downloads, letters_module,
@@ -362,7 +356,8 @@ def _environment(site: Site, templates: Path, lang: str,
     locale = site.config.language(lang).locale
     env.filters["date"] = lambda d, fmt="long": format_date(d, fmt, locale=locale)
     env.filters["iso"] = lambda d: d.isoformat()
-    env.filters["language_name"] = lambda code: Locale.parse(lang).languages.get(code, code)
+    names = Locale.parse(lang).languages  # parsed once, not per untranslated link
+    env.filters["language_name"] = lambda code: names.get(code, code)
     values = strings.values if strings else {}
     one = values.get("reading_time_one", "{n}")
     other = values.get("reading_time_other", "{n}")

@@ -200,6 +200,12 @@ def write_lock(path: Path, text: str) -> list[Diagnostic]:
     return []
 
 
+def leftovers(out: Path) -> list[Path]:
+    """Folders an interrupted build left beside `out`: staging and retired sites."""
+    return [*out.parent.glob(STAGING.format(name=out.name, pid="*")),
+            *out.parent.glob(RETIRED.format(name=out.name, pid="*"))]
+
+
 def clean_leftovers(out: Path) -> None:
     """Repair and tidy what an interrupted build left beside `out` (call under the lock).
 

@@ -36,12 +36,11 @@
   function fill(parts, version, given, node) {
     parts.forEach(function (part) {
       if (typeof part === "string") {
-        if (node) node.appendChild(document.createTextNode(part));
+        node.appendChild(document.createTextNode(part));
         return;
       }
       var value = given[part.field];
       var shown = value || "[" + version.labels[part.field] + "]";
-      if (!node) return;
       var span = document.createElement("span");
       span.className = value ? "slot filled" : "slot";
       span.setAttribute("data-field", part.field);
