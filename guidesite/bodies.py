@@ -69,14 +69,15 @@ def render_bodies(site: Site, layout: Plan, urls: dict[str, str],
         if cached is None or cached[0] != key:
             if item.lang not in markdowns:
                 markdowns[item.lang] = Markdown(site.config.allow_html, anchor_label=label)
-            cached = (key, _render(item, markdowns[item.lang],
+            cached = (key, render_body(item, markdowns[item.lang],
                                    RelativeKeys(layout.keys[item.lang], urls[path])))
             memo[path] = cached
         bodies[path] = cached[1]
     return bodies
 
 
-def _render(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:
+def render_body(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:
+    """The item's main text, its tips, and the reading figures learnt from them."""
     text, line = main_markdown(item)
     rendered = markdown.render(text, SourceRef(item.source.path, line), keys)
     prose = [rendered.text]

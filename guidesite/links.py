@@ -83,16 +83,18 @@ def scan_pages(pages: Mapping[str, bytes], base_url: str,
 
 
 def check_links(scans: Mapping[str, PageLinks], files: Collection[str],
-                locate: Callable[[str, str], SourceRef], list_external: bool = False
+                locate: Callable[[str, str], SourceRef], list_external: bool = False,
+                only: Collection[str] | None = None
                 ) -> tuple[list[Diagnostic], list[ExternalLink]]:
     """Broken internal links and anchors, and (when asked) the external links found.
 
     `scans` holds each HTML page's ids and links (see `scan`), `files` every output path;
-    `locate(page_path, href)` says where a link was written.
+    `locate(page_path, href)` says where a link was written. With `only`, just the links on
+    those pages are checked (their targets' ids are still looked up in `scans`).
     """
     broken: dict[tuple[SourceRef, str], list[str]] = {}
     external: list[ExternalLink] = []
-    for path in sorted(scans):
+    for path in sorted(scans if only is None else only):
         here = page_url(path)
         if list_external:
             external += [ExternalLink(href, locate(path, href)) for href in scans[path].external]

@@ -150,7 +150,7 @@ def load(tree: ContentTree, memo: FileMemo | None = None
             if loaded:
                 strings[source.lang] = loaded
         elif source.folder in LOADERS:
-            item = _remembered(source, settings, memo, problems, lambda s, found: _digested(
+            item = _remembered(source, settings, memo, problems, lambda s, found: digested(
                 LOADERS[s.folder](s, config, found)))
             if item is not None:
                 items.append(item)
@@ -199,7 +199,8 @@ def _probable_key(source: SourceFile) -> str:
     return match.group(1) if match else slugify(source.path.stem)
 
 
-def _digested(item: Item | None) -> Item | None:
+def digested(item: Item | None) -> Item | None:
+    """The item with its digest: equal digests mean work derived from it can be reused."""
     return None if item is None else replace(item, digest=fingerprint(item))
 
 

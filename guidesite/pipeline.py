@@ -13,6 +13,7 @@ from pathlib import Path
 from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
 from .discover import discover, display_path
+from .edits import LastBuild, quick_rebuild
 from .links import ExternalLink, PageLinks, check_links, scan, scan_pages
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
@@ -27,6 +28,7 @@ from .write import (
     BuildLocked,
     Staging,
     locked_out,
+    replace_files,
     update_site,
     write_failed,
     write_lock,
@@ -49,15 +51,26 @@ class Builder:
         self.config: SiteConfig | None = None
         """The site settings of the last build that could read them."""
         self.external: list[ExternalLink] = []
+        self.last: LastBuild | None = None
+        """The last in-place build, when it succeeded: the start of a quick rebuild."""
+        self.summary: Result | None = None
+        """Its result."""
 
-    def build(self, in_place: bool = False) -> Result:
+    def build(self, in_place: bool = False, changed: set[str] | None = None) -> Result:
         """Run every stage; write only when no stage found an error.
 
         `in_place` updates the output folder file by file, writing only files that changed
         (each atomically), for the dev server; otherwise a complete new folder is swapped in.
+        `changed` names the files changed since the last in-place build, when known: an edit to
+        the text of articles or pages then renders only their pages (see `edits`).
         """
         options = self.options
         started = time.perf_counter()
+        if in_place and changed and self.last is not None:
+            quick = self._quick(changed, started)
+            if quick is not None:
+                return quick
+        self.last = None
         problems: list[Diagnostic] = []
         if not (options.content / "site.yaml").is_file():
             return Result([_missing_site_yaml(options.content)])
@@ -84,8 +97,13 @@ class Builder:
         if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
             output = render(*job, self.memo, options.progress)
             scans = scan_pages(output.pages, site.config.base_url, self.memo.links)
-            return self._finish_in_place(site, layout, output, scans, copies, downloads,
-                                         problems, started)
+            result = self._finish_in_place(site, layout, output, scans, copies, downloads,
+                                           problems, started)
+            if result.ok and self.written is not None and output.renderer is not None:
+                self.last = LastBuild.of(tree, site, layout, output.renderer, scans,
+                                         set(output.paths) | set(copies), result.diagnostics)
+                self.summary = result
+            return result
         try:
             with Staging(options.out) if options.write else contextlib.nullcontext() as staging:
                 output, scans = render_in_parallel(job, staging, options.progress)
@@ -104,6 +122,25 @@ class Builder:
         written = len(output.paths) + len(copies) if options.write and \
             not has_errors(problems) else 0
         return self._summary(problems, started, layout, output, copies, downloads, written)
+
+    def _quick(self, changed: set[str], started: float) -> Result | None:
+        """The quick rebuild of an edit to item text, or None when it needs a full build."""
+        assert self.last is not None and self.summary is not None and self.written is not None
+        written: dict[str, bytes] = {}
+
+        def write(pages: dict[str, bytes]) -> bool:
+            if replace_files(self.options.out, pages):
+                return False
+            written.update(pages)
+            return True
+
+        problems = quick_rebuild(self.last, changed, self.memo, write)
+        self.written |= written
+        if problems is None:
+            return None
+        return replace(self.summary, diagnostics=sorted(problems, key=sort_key),
+                       seconds=time.perf_counter() - started, rendered=len(written),
+                       written=len(written))
 
     def _check(self, site, layout, output: Output, scans, copies) -> list[Diagnostic]:
         """Links and anchors of the new site, and the published URLs it must keep."""
@@ -215,7 +252,7 @@ def _render_share(langs: set[str]) -> tuple[Output, dict[str, PageLinks]]:
     output = render(*job, None, None, langs, sink)
     light = {path: replace(body, rendered=replace(body.rendered, html=""), tips={})
              for path, body in output.bodies.items()}
-    return replace(output, bodies=light), sink.scans
+    return replace(output, bodies=light, renderer=None), sink.scans
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,

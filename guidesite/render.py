@@ -60,6 +60,8 @@ class Output:
     """How many pages were rendered anew (the others were unchanged and reused)."""
     paths: tuple[str, ...] = ()
     """Every output path made, also those handed to a sink instead of kept in `pages`."""
+    renderer: Renderer | None = None
+    """What rendered the pages, kept by the dev server to re-render single pages."""
 
 
 ENGINE = engine_version()
@@ -75,23 +77,14 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
     the root pages go with the default language, the site-wide files with nobody).
     With `sink`, each file is handed over as soon as it is made instead of kept in memory.
     """
-    routes_by_item = {r.item.source.path: r for r in layout.routes
-                      if r.item and r.kind == r.item.kind}
-    item_urls = {path: route.url for path, route in routes_by_item.items()}
+    item_urls = {r.item.source.path: r.url for r in layout.routes
+                 if r.item and r.kind == r.item.kind}
     bodies = render_bodies(site, layout, item_urls, memo.bodies if memo else {}, langs)
-    problems: list[Diagnostic] = [p for body in bodies.values() for p in body.problems]
     keys_of = page_fingerprints(site, layout, bodies, template_fingerprints(templates),
                                 ENGINE) if memo else {}
+    renderer = Renderer(site, layout, templates, known, cache, bodies, item_urls)
     default = site.config.default_language
     routes = [r for r in layout.routes if langs is None or (r.lang or default) in langs]
-    by_key = {(item.lang, item.key): item for item in layout.items}
-    tips_about = _tips_index(layout)
-    compiled = jinja2.FileSystemBytecodeCache(str(cache.folder / "jinja")) if (
-        cache.folder is not None and _mkdir(cache.folder / "jinja")) else MemoryBytecodeCache()
-    envs = {lang.code: _environment(site, templates, lang.code, compiled)
-            for lang in site.config.languages}
-    envs[""] = envs[site.config.default_language]
-    listings = {lang.code: _listings(layout, lang.code) for lang in site.config.languages}
     pages: dict[str, bytes] = {}
     paths: list[str] = []
 
@@ -102,92 +95,20 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
         else:
             sink(path, data)
 
-    link_sources: dict[tuple[str, str], SourceRef] = {}
-    failed: set[tuple[str, int, str]] = set()
     rendered = 0
-    base_path = urlsplit(site.config.base_url).path
-
-    def link(from_route: Route, target: str) -> str:
-        # a not-found page is shown at any address, so its links start from the host's root
-        href = (base_path + target if from_route.kind == "notfound"
-                else relative(from_route.url, target))
-        if target.partition("#")[0] not in known:
-            link_sources[(from_route.path, href)] = _template_caller() or SourceRef(
-                display_path(templates / from_route.template))
-        return href
-
-    def url_of(item: Item) -> str:
-        return item_urls[item.source.path]
-
     for number, route in enumerate(routes, start=1):
         if progress is not None and number % 25 == 0:
             progress(number, len(routes))
         if isinstance(route.item, Letter) and route.kind == "letter":
-            files = letter_files(site, route.item, cache)
-            for name, data in files.items():
+            for name, data in letter_files(site, route.item, cache).items():
                 emit(route.url + name, data)
         remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == keys_of[route.path]:
             emit(route.path, remembered[1])
             continue
-        env = envs[route.lang]
-        keys = layout.keys[route.lang or default]
-        item = route.item
-        context = {
-            "route": route,
-            "item": item,
-            "body": bodies.get(item.source.path) if item else None,
-            "listings": listings.get(route.lang, {}),
-            "section_items": listings.get(route.lang, {}).get(KIND_OF.get(route.section), []),
-            "url": lambda target, _route=route: link(_route, target),
-            "absolute": lambda target: site.config.base_url + target,
-            "item_url": url_of,
-            "key_url": lambda key, _from=route.url, _keys=keys: (
-                relative(_from, _keys[key]) if key in _keys else ""),
-            "key_target": keys.get,
-            "body_of": lambda entry: bodies[entry.source.path],
-            "qr": lambda target, label: Markup(qr_svg(site.config.base_url + target, label)),
-            "handout_url": lambda entry: handout_url(site, entry),
-            "json_ld": lambda entry, _route: Markup(_article_json_ld(site, entry, _route)),
-            "related": lambda keys, _route=route: [
-                (by_key[(_route.lang, k)].title,
-                 relative(_route.url, url_of(by_key[(_route.lang, k)])))
-                for k in keys if (_route.lang, k) in by_key],
-            "tips_about": lambda key, _route=route: [
-                (topic, tip, relative(_route.url, url_of(topic)) + "#" + tip.id)
-                for topic, tip in tips_about.get((_route.lang, key), [])],
-        }
-        if isinstance(item, Letter) and route.kind == "letter":
-            context.update(_letter_context(site, item, by_key, bodies))
-            context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
-                                    for fmt in FORMATS]
-        try:
-            html = env.get_template(route.template).render(context)
-        except jinja2.TemplateNotFound as exc:
-            where = SourceRef(display_path(templates / str(exc.name)))
-            if (where.path, 0, "") not in failed:
-                failed.add((where.path, 0, ""))
-                problems.append(error("missing-template", f"template '{exc.name}' not found",
-                                      where, f"create {where.path}"))
+        data = renderer.page(route)
+        if data is None:
             continue
-        except jinja2.TemplateSyntaxError as exc:
-            where = SourceRef(display_path(Path(exc.filename or templates / route.template)),
-                              exc.lineno)
-            key = (where.path, where.line, exc.message or "")
-            if key not in failed:
-                failed.add(key)
-                problems.append(error("template-syntax", exc.message or "syntax error", where,
-                                      "see https://jinja.palletsprojects.com/templates/"))
-            continue
-        except Exception as exc:  # a template bug: report it where the template says it
-            where = _template_line(exc, templates, route.template)
-            key = (where.path, where.line, str(exc))
-            if key not in failed:
-                failed.add(key)
-                problems.append(error("template-error", f"{type(exc).__name__}: {exc}", where,
-                                      _template_hint(exc)))
-            continue
-        data = html.encode("utf-8")
         emit(route.path, data)
         rendered += 1
         if memo:
@@ -202,7 +123,122 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             files = memo.site_files[1]
         for path, data in files.items():
             emit(path, data)
-    return Output(pages, bodies, link_sources, tuple(problems), rendered, tuple(paths))
+    problems = [p for body in bodies.values() for p in body.problems] + renderer.problems
+    return Output(pages, bodies, renderer.link_sources, tuple(problems), rendered,
+                  tuple(paths), renderer)
+
+
+class Renderer:
+    """Renders single pages of one build; what every page shares is made once, here.
+
+    The dev server keeps it after a build, so that after an edit to one item's text it can
+    render just that item's pages (see `edits`).
+    """
+
+    def __init__(self, site: Site, layout: Plan, templates: Path, known: set[str],
+                 cache: Cache, bodies: dict[str, Body], item_urls: dict[str, str]) -> None:
+        self.site = site
+        self.templates = templates
+        self.known = known
+        self.bodies = bodies
+        self.item_urls = item_urls
+        self.by_key = {(item.lang, item.key): item for item in layout.items}
+        self.tips_about = _tips_index(layout)
+        compiled = jinja2.FileSystemBytecodeCache(str(cache.folder / "jinja")) if (
+            cache.folder is not None and _mkdir(cache.folder / "jinja")) \
+            else MemoryBytecodeCache()
+        self.envs = {lang.code: _environment(site, templates, lang.code, compiled)
+                     for lang in site.config.languages}
+        self.envs[""] = self.envs[site.config.default_language]
+        self.listings = {lang.code: _listings(layout, lang.code)
+                         for lang in site.config.languages}
+        self.keys = layout.keys
+        self.base_path = urlsplit(site.config.base_url).path
+        self.problems: list[Diagnostic] = []
+        """Template problems, each reported once however many pages hit it."""
+        self.link_sources: dict[tuple[str, str], SourceRef] = {}
+        """(output path, href) -> template line, for links to targets that are not planned."""
+        self._failed: set[tuple[str, int, str]] = set()
+
+    def swap(self, old: Item, new: Item, body: Body) -> None:
+        """Show `new` (with its rendered `body`) wherever `old` was shown."""
+        self.bodies[new.source.path] = body
+        self.by_key[(new.lang, new.key)] = new
+        for entries in self.listings[new.lang].values():
+            entries[:] = [new if entry is old else entry for entry in entries]
+        for entries in self.tips_about.values():
+            entries[:] = [(new if topic is old else topic, tip) for topic, tip in entries]
+
+    def link(self, from_route: Route, target: str) -> str:
+        # a not-found page is shown at any address, so its links start from the host's root
+        href = (self.base_path + target if from_route.kind == "notfound"
+                else relative(from_route.url, target))
+        if target.partition("#")[0] not in self.known:
+            self.link_sources[(from_route.path, href)] = _template_caller() or SourceRef(
+                display_path(self.templates / from_route.template))
+        return href
+
+    def page(self, route: Route) -> bytes | None:
+        """The page's HTML, or None after a template problem (kept in `problems`)."""
+        site, bodies, item_urls, by_key = self.site, self.bodies, self.item_urls, self.by_key
+        keys = self.keys[route.lang or site.config.default_language]
+        item = route.item
+        listings = self.listings.get(route.lang, {})
+
+        def url_of(entry: Item) -> str:
+            return item_urls[entry.source.path]
+
+        context = {
+            "route": route,
+            "item": item,
+            "body": bodies.get(item.source.path) if item else None,
+            "listings": listings,
+            "section_items": listings.get(KIND_OF.get(route.section), []),
+            "url": lambda target: self.link(route, target),
+            "absolute": lambda target: site.config.base_url + target,
+            "item_url": url_of,
+            "key_url": lambda key: relative(route.url, keys[key]) if key in keys else "",
+            "key_target": keys.get,
+            "body_of": lambda entry: bodies[entry.source.path],
+            "qr": lambda target, label: Markup(qr_svg(site.config.base_url + target, label)),
+            "handout_url": lambda entry: handout_url(site, entry),
+            "json_ld": lambda entry, _route: Markup(_article_json_ld(site, entry, _route)),
+            "related": lambda related: [
+                (by_key[(route.lang, k)].title,
+                 relative(route.url, url_of(by_key[(route.lang, k)])))
+                for k in related if (route.lang, k) in by_key],
+            "tips_about": lambda key: [
+                (topic, tip, relative(route.url, url_of(topic)) + "#" + tip.id)
+                for topic, tip in self.tips_about.get((route.lang, key), [])],
+        }
+        if isinstance(item, Letter) and route.kind == "letter":
+            context.update(_letter_context(site, item, by_key, bodies))
+            context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
+                                    for fmt in FORMATS]
+        try:
+            return self.envs[route.lang].get_template(route.template).render(context) \
+                .encode("utf-8")
+        except jinja2.TemplateNotFound as exc:
+            where = SourceRef(display_path(self.templates / str(exc.name)))
+            self._report(error("missing-template", f"template '{exc.name}' not found", where,
+                               f"create {where.path}"), "")
+        except jinja2.TemplateSyntaxError as exc:
+            where = SourceRef(display_path(Path(exc.filename or
+                                                self.templates / route.template)), exc.lineno)
+            self._report(error("template-syntax", exc.message or "syntax error", where,
+                               "see https://jinja.palletsprojects.com/templates/"),
+                         exc.message or "")
+        except Exception as exc:  # a template bug: report it where the template says it
+            where = _template_line(exc, self.templates, route.template)
+            self._report(error("template-error", f"{type(exc).__name__}: {exc}", where,
+                               _template_hint(exc)), str(exc))
+        return None
+
+    def _report(self, problem: Diagnostic, detail: str) -> None:
+        key = (problem.where.path, problem.where.line, detail)
+        if key not in self._failed:
+            self._failed.add(key)
+            self.problems.append(problem)
 
 
 def _article_json_ld(site: Site, item: Item, route: Route) -> str:

@@ -2,9 +2,9 @@
 
 The server is a small WSGI app behind livereload: it serves only files inside the output
 folder, and while the last build failed it answers every page with the diagnostics instead of
-the stale site, so the author sees the problem where they look. A watcher thread polls the
-content and templates; each change triggers an incremental rebuild (only changed pages are
-rendered, only changed files written), then the browser reloads.
+the stale site, so the author sees the problem where they look. A watcher thread wakes when
+content or templates change (see `watch`); each change triggers an incremental rebuild (only
+changed pages are rendered, only changed files written), then the browser reloads.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from .diagnostics import Diagnostic
 from .options import Options, Result
 from .pipeline import Builder
 from .search import build_index
+from .watch import Wakeup
 
-POLL_SECONDS = 0.1
 INDEX_AFTER_SECONDS = 1.0
 """The search index is remade once edits pause this long (it takes a few tenths of a second)."""
 
@@ -75,9 +75,10 @@ class DevServer:
         self.on_rebuilt = lambda: None
         self._index_timer: threading.Timer | None = None
 
-    def rebuild(self) -> Result:
+    def rebuild(self, changed: set[str] | None = None) -> Result:
+        """Build again; `changed` names the files saved since the last build, when known."""
         with self.lock:
-            result = self.builder.build(in_place=True)
+            result = self.builder.build(in_place=True, changed=changed)
             self.failed = [] if result.ok else result.diagnostics
         for diagnostic in result.diagnostics:
             self.log(diagnostic.format(), file=sys.stderr)
@@ -109,14 +110,21 @@ class DevServer:
             self.log(problem.format(), file=sys.stderr)
 
     def watch(self, stop: threading.Event) -> None:
-        """Poll content and templates; rebuild after every change."""
+        """Watch content and templates; rebuild after every change."""
         folders = [self.options.content, self.options.templates]
+        wakeup = Wakeup(folders)
         seen = snapshot(folders)
-        while not stop.wait(POLL_SECONDS):
-            now = snapshot(folders)
-            if now != seen:
-                seen = now
-                self.rebuild()
+        try:
+            while not stop.is_set():
+                wakeup.wait()
+                now = snapshot(folders)
+                if now != seen:
+                    changed = {path for path in now.keys() | seen.keys()
+                               if now.get(path) != seen.get(path)}
+                    seen = now
+                    self.rebuild(changed)
+        finally:
+            wakeup.close()
 
     def app(self, environ, start_response):
         """WSGI: files from the output folder; the error page while the build is broken."""

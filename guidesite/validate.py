@@ -17,17 +17,21 @@ def validate(site: Site, today: dt.date | None = None) -> list[Diagnostic]:
     (given `today`) guidance whose review is due."""
     problems = _keys(site)
     problems += _translations(site)
-    problems += _outdated(site)
+    problems += outdated(site)
     problems += _related(site)
     if today is not None:
         problems += _reviews(site, today)
     return problems
 
 
-def _outdated(site: Site) -> list[Diagnostic]:
-    """A translation marked with its source's fingerprint lags when the source has changed."""
+def outdated(site: Site, keys: set[str] | None = None) -> list[Diagnostic]:
+    """A translation marked with its source's fingerprint lags when the source has changed.
+
+    With `keys`, only the translations of items with those keys are checked.
+    """
     default = site.config.default_language
-    sources = {(i.kind, i.key): i for i in site.items if i.lang == default}
+    sources = {(i.kind, i.key): i for i in site.items
+               if i.lang == default and (keys is None or i.key in keys)}
     problems = []
     for item in site.items:
         source = sources.get((item.kind, item.key))

@@ -175,10 +175,23 @@ def update_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path
         for path in stale:
             path.unlink(missing_ok=True)
     except OSError as exc:
-        return [error("write-failed", f"cannot write the site: {exc.strerror} ({exc.filename})",
-                      SourceRef(str(out)), "check that the folder is writable and the disk is "
-                      "not full")], written
+        return [_cannot_write(out, exc)], written
     return [], written
+
+
+def replace_files(out: Path, files: Mapping[str, bytes]) -> list[Diagnostic]:
+    """Write `files` into `out`, each atomically (the dev server's quick rebuild)."""
+    try:
+        for rel, data in files.items():
+            _replace_file(out.absolute() / rel, data)
+    except OSError as exc:
+        return [_cannot_write(out, exc)]
+    return []
+
+
+def _cannot_write(out: Path, exc: OSError) -> Diagnostic:
+    return error("write-failed", f"cannot write the site: {exc.strerror} ({exc.filename})",
+                 SourceRef(str(out)), "check that the folder is writable and the disk is not full")
 
 
 def _replace_file(target: Path, data: bytes) -> None:

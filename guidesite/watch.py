@@ -1,0 +1,82 @@
+"""Wake the dev server as soon as a file under its folders changes.
+
+On Linux the kernel says so (inotify, through libc), so a save is noticed within milliseconds
+and nothing is polled while the author reads. Elsewhere, or when inotify is unavailable, the
+folders are looked at every `POLL_SECONDS`. Either way the caller then compares snapshots of
+the folders, which stay the truth: a wake-up only says when to look.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import time
+from pathlib import Path
+
+POLL_SECONDS = 0.1
+"""How often the folders are looked at without inotify."""
+SAFETY_SECONDS = 1.0
+"""With inotify, the folders are still looked at this often, in case an event was missed."""
+SETTLE_SECONDS = 0.005
+"""A save is often several events (write, close, rename): wait until they pause this long."""
+
+_IN_NONBLOCK_CLOEXEC = os.O_NONBLOCK | os.O_CLOEXEC
+_IN_EVENTS = (0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800)
+"""Modify, attrib, close-write, moved from/to, create, delete, delete-self, move-self."""
+
+
+class Wakeup:
+    """Blocks until something under `folders` may have changed (see the module's docstring)."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders
+        self.fd = _inotify()
+        self._watch_all()
+
+    def wait(self) -> None:
+        """Return when a change was signalled, or after the poll (or safety) interval."""
+        if self.fd is None:
+            time.sleep(POLL_SECONDS)
+            return
+        if not select.select([self.fd], [], [], SAFETY_SECONDS)[0]:
+            return
+        while select.select([self.fd], [], [], SETTLE_SECONDS)[0]:
+            try:
+                os.read(self.fd, 65536)
+            except BlockingIOError:
+                pass
+        self._watch_all()  # new folders need watches of their own
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def _watch_all(self) -> None:
+        if self.fd is None:
+            return
+        for folder in self.folders:
+            for here, dirs, _ in os.walk(folder):
+                dirs[:] = [name for name in dirs if not name.startswith(".")]
+                _LIBC.inotify_add_watch(self.fd, os.fsencode(here), _IN_EVENTS)
+
+
+def _inotify() -> int | None:
+    if _LIBC is None:
+        return None
+    fd = _LIBC.inotify_init1(_IN_NONBLOCK_CLOEXEC)
+    return fd if fd >= 0 else None
+
+
+def _load_libc():
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.inotify_init1.argtypes = [ctypes.c_int]
+        libc.inotify_add_watch.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _load_libc()

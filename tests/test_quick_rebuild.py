@@ -1,0 +1,84 @@
+"""The dev server's quick rebuild of an edited text gives exactly the site a full build gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, TEMPLATES
+from guidesite import pipeline
+from guidesite.options import Options
+from guidesite.pipeline import Builder
+
+ARTICLE = "sv/articles/folj-upp-din-ansokan.md"
+TRANSLATION = "en/articles/following-up-your-application.md"
+LONG_SENTENCE = ("\nArbetsförmedlingens handläggare rekommenderar uppföljningssamtal "
+                 "beträffande rekryteringsprocessen.\n")
+
+EDITS = {  # name: (old text, new text, whether the quick rebuild can take it)
+    "a word": ("och sedan – tystnad.", "och sedan – stillhet.", True),
+    "readability": ("## Mejl eller telefon?", LONG_SENTENCE + "\n## Mejl eller telefon?", True),
+    "a heading": ("## Mejl eller telefon?", "## Mejl, sms eller telefon?", False),
+    "the title": ("title: Följ upp din ansökan", "title: Följ upp ansökan", False),
+    "a broken link": ("och sedan – tystnad.", "och sedan – [tystnad](key:ingenting).", False),
+}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def builder(content: Path, out: Path, cache: Path) -> Builder:
+    return Builder(Options(content, TEMPLATES, out, search=False, drafts=True, cache=cache))
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch):
+    """A content copy built in place, as `serve` builds it, and a count of full renders."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    live = builder(content, tmp_path / "live", tmp_path / "cache")
+    assert live.build(in_place=True).ok
+    renders = []
+    full_render = pipeline.render
+    monkeypatch.setattr(pipeline, "render", lambda *a, **k: renders.append(1) or full_render(
+        *a, **k))
+    return content, live, renders, tmp_path
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_an_edit_gives_the_site_and_report_of_a_full_build(served, name) -> None:
+    content, live, renders, tmp_path = served
+    old, new, quick = EDITS[name]
+    article = content / ARTICLE
+    text = article.read_text("utf-8")
+    assert old in text
+    article.write_text(text.replace(old, new), "utf-8")
+    result = live.build(in_place=True, changed={str(article)})
+    assert (not renders) == quick, "quick rebuild taken" if not renders else "full build taken"
+    reference = builder(content, tmp_path / "reference", tmp_path / "cache")
+    expected = reference.build(in_place=True)
+    assert [d.format() for d in result.diagnostics] == [d.format() for d in expected.diagnostics]
+    if expected.ok:
+        assert files(tmp_path / "live") == files(tmp_path / "reference")
+    else:
+        assert "error[broken-link]" in "\n".join(d.format() for d in result.diagnostics)
+
+
+def test_quick_rebuilds_follow_each_other_and_mark_the_translation_outdated(served) -> None:
+    content, live, renders, tmp_path = served
+    article = content / ARTICLE
+    original = article.read_text("utf-8")
+    for word in ("stillhet", "lugn", "tystnad"):
+        article.write_text(original.replace("tystnad.", f"{word}.", 1), "utf-8")
+        result = live.build(in_place=True, changed={str(article)})
+        assert result.ok and result.rendered == 2  # the article and its handout
+        page = (tmp_path / "live/sv/artiklar/folj-upp-din-ansokan/index.html").read_text("utf-8")
+        assert f"och sedan – {word}." in page
+        outdated = [d for d in result.diagnostics if d.code == "outdated-translation"]
+        assert [d.where.path.endswith(TRANSLATION) for d in outdated] == (
+            [] if word == "tystnad" else [True])
+    assert not renders
