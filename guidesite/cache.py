@@ -38,7 +38,7 @@ def engine_version() -> str:
     """Changes when any engine module or a library that shapes the HTML changes."""
     sources = sorted(Path(__file__).parent.glob("*.py"))
     return fingerprint([path.read_bytes() for path in sources], code_version(
-        packages=("jinja2", "markdown-it-py", "mdit-py-plugins", "babel", "segno", "pyyaml")))
+        packages=("jinja2", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")))
 
 
 class Cache:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, TEMPLATES
 from guidesite import pipeline
 from guidesite.options import Options
 from guidesite.pipeline import Builder
+
+from conftest import CONTENT, TEMPLATES
 
 ARTICLE = "sv/articles/folj-upp-din-ansokan.md"
 TRANSLATION = "en/articles/following-up-your-application.md"
