@@ -11,8 +11,6 @@ from urllib.parse import unquote, urlsplit
 from .diagnostics import Diagnostic, SourceRef, error
 from .urls import resolve
 
-_ID = re.compile(rb'\sid="([^"]*)"')
-_LINK = re.compile(rb'\s(?:href|src)="([^"]*)"')
 OUTSIDE = "\0outside:"
 """Marks a target above the site's folder on its host; never a real path."""
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -43,8 +41,10 @@ def scan(path: str, data: bytes, base_url: str) -> PageLinks:
     base_path = urlsplit(base_url).path
     here = page_url(path)
     links, external = [], []
-    for raw in dict.fromkeys(_LINK.findall(data)):
-        href = html.unescape(raw.decode())
+    for raw in dict.fromkeys(_values(data, b'href="') + _values(data, b'src="')):
+        href = raw.decode()
+        if "&" in href:
+            href = html.unescape(href)
         if href.startswith(base_url):
             href = base_path + href[len(base_url):]
         elif _SCHEME.match(href) or href.startswith("//"):
@@ -62,8 +62,16 @@ def scan(path: str, data: bytes, base_url: str) -> PageLinks:
         if target and (target_path == "" or target_path.endswith("/")):
             target_path += "index.html"
         links.append((href, target_path, unquote(fragment)))
-    ids = frozenset(html.unescape(m.decode()) for m in _ID.findall(data))
+    ids = frozenset(html.unescape(value.decode()) for value in _values(data, b'id="'))
     return PageLinks(ids, tuple(links), tuple(external))
+
+
+def _values(data: bytes, attribute: bytes) -> list[bytes]:
+    """Values of `attribute` (written `name="`) wherever it follows whitespace, as in
+    `<a href="...">` but not `data-href="..."`; splitting at a literal runs at C speed."""
+    parts = data.split(attribute)
+    return [after[:after.find(b'"')] for before, after in zip(parts, parts[1:], strict=False)
+            if before[-1:].isspace()]
 
 
 def scan_pages(pages: Mapping[str, bytes], base_url: str,

@@ -225,7 +225,9 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     _JOB = (job, sink)  # inherited by the forked workers, never pickled
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_render_share, shares)
+            pending = pool.map_async(_render_share, shares)
+            files = site_files(site, layout)  # meanwhile, here
+            parts = pending.get()
     finally:
         _JOB = ()
     paths: list[str] = []
@@ -239,7 +241,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
         sources |= part.link_sources
         problems += part.problems
         scans |= part_scans
-    for path, data in site_files(site, layout).items():
+    for path, data in files.items():
         sink(path, data)
         paths.append(path)
     return Output({}, bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),

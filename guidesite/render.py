@@ -376,6 +376,7 @@ def _environment(site: Site, templates: Path, lang: str,
     env = jinja2.Environment(
         bytecode_cache=compiled,
         loader=jinja2.FileSystemLoader(templates),
+        auto_reload=False,  # one build, one version of the templates: no stat per page
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -23,33 +23,45 @@ STATE = "last-build.json"
 def inputs_fingerprint(folders: list[Path], *settings: object) -> str:
     digest = hashlib.sha256(repr(settings).encode())
     for folder in folders:
-        for path in sorted(_files(folder)):
-            digest.update(os.fsencode(path.relative_to(folder)))
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        for rel, _ in _files(str(folder)):
+            digest.update(os.fsencode(rel))
+            with open(os.path.join(folder, rel), "rb") as file:
+                digest.update(hashlib.sha256(file.read()).digest())
     return digest.hexdigest()
 
 
 def output_fingerprint(out: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted(_files(out)):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(out)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for rel, stat_result in _files(str(out)):
+        digest.update(f"{rel}\0{stat_result.st_size}\0{stat_result.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
-    """Regular files only: reading a named pipe would block (the build reports it instead)."""
+def _files(folder: str) -> list[tuple[str, os.stat_result]]:
+    """(path relative to `folder`, its status) of every regular file, sorted by path.
+
+    Regular files only: reading a named pipe would block (the build reports it instead).
+    """
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in filenames:
-            path = Path(dirpath) / name
+    todo = [""]
+    while todo:
+        rel = todo.pop()
+        try:
+            entries = list(os.scandir(os.path.join(folder, rel)))
+        except OSError:
+            continue
+        for entry in entries:
+            path = os.path.join(rel, entry.name)
             try:
-                if stat.S_ISREG(path.stat().st_mode):
-                    found.append(path)
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(path)
+                else:
+                    status = entry.stat()
+                    if stat.S_ISREG(status.st_mode):
+                        found.append((path, status))
             except OSError:
                 continue
-    return found
+    return sorted(found, key=lambda pair: pair[0])
 
 
 def recall(cache: Path | None, inputs: str, out: Path) -> dict | None:
