@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef
@@ -32,6 +32,11 @@ class Body:
     @property
     def sections(self) -> list:
         return [h for h in self.rendered.headings if h.level == 2]
+
+    def light(self) -> Body:
+        """The body without its HTML, once its own page is made: what other pages, the link
+        checker and the URL lock still need (a big site's bodies would not fit twice)."""
+        return replace(self, rendered=replace(self.rendered, html=""), tips={})
 
     @property
     def problems(self) -> list[Diagnostic]:
@@ -90,5 +95,5 @@ def render_body(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:
     if isinstance(item, Letter):
         prose.append(as_text(item))
     words = sum(len(text.split()) for text in prose[: 1 + 2 * len(tips)])
-    return Body(rendered, tips, max(1, math.ceil(words / WORDS_PER_MINUTE)),
+    return Body(replace(rendered, text=""), tips, max(1, math.ceil(words / WORDS_PER_MINUTE)),
                 measure("\n".join(prose), item.lang))

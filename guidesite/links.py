@@ -11,6 +11,9 @@ from urllib.parse import unquote, urlsplit
 from .diagnostics import Diagnostic, SourceRef, error
 from .urls import resolve
 
+_SHARED: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+"""Each distinct link once: pages at the same depth share most links (menus, listings), and a
+big site's link scans are kept until the whole site is checked."""
 OUTSIDE = "\0outside:"
 """Marks a target above the site's folder on its host; never a real path."""
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -61,7 +64,8 @@ def scan(path: str, data: bytes, base_url: str) -> PageLinks:
         target_path = path if not target else resolve(here, unquote(target))
         if target and (target_path == "" or target_path.endswith("/")):
             target_path += "index.html"
-        links.append((href, target_path, unquote(fragment)))
+        link = (href, target_path, unquote(fragment))
+        links.append(_SHARED.setdefault(link, link))
     ids = frozenset(html.unescape(value.decode()) for value in _values(data, b'id="'))
     return PageLinks(ids, tuple(links), tuple(external))
 

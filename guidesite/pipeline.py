@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import time
@@ -223,6 +224,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     shares = [set(codes[n::workers]) for n in range(workers)]
     global _JOB
     _JOB = (job, sink)  # inherited by the forked workers, never pickled
+    gc.freeze()  # the collector leaves the inherited objects alone: their pages stay shared
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             pending = pool.map_async(_render_share, shares)
@@ -230,6 +232,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
             parts = pending.get()
     finally:
         _JOB = ()
+        gc.unfreeze()
     paths: list[str] = []
     bodies: dict = {}
     sources: dict = {}
@@ -252,8 +255,7 @@ def _render_share(langs: set[str]) -> tuple[Output, dict[str, PageLinks]]:
     """One worker's languages; bodies travel back without their HTML, which is in the pages."""
     job, sink = _JOB
     output = render(*job, None, None, langs, sink)
-    light = {path: replace(body, rendered=replace(body.rendered, html=""), tips={})
-             for path, body in output.bodies.items()}
+    light = {path: body.light() for path, body in output.bodies.items()}
     return replace(output, bodies=light, renderer=None), sink.scans
 
 

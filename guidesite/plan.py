@@ -115,8 +115,7 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
         translations[item.lang] = urls[id(item)]
         routes.append(Route(urls[id(item)], item.kind, item.lang, item,
                             alternates=alternates(item.lang, translations)))
-    for item in items:
-        if item.kind in SECTION_OF:
+        if item.kind in SECTION_OF:  # next to its item: both show the same QR code
             siblings = by_key[(item.kind, item.key)]
             handouts = {lang: handout_url(site, other) for lang, other in siblings.items()}
             handouts[item.lang] = handout_url(site, item)

@@ -46,11 +46,12 @@ def qr_svg(url: str, label: str) -> str:
     return _svg(url).replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16)
 def _svg(url: str) -> str:
     """The code as one path of dark runs per row: smaller than one square per module.
 
-    An article's page and its handout show the same code, so it is made once per URL.
+    An article's page and its handout (planned next to each other) show the same code, so
+    it is made once per URL; a small cache is enough.
     """
     symbol, modules = _encode(url)
     # Runs alternate dark, light, dark, ... from the first module, a finder's dark corner; the light

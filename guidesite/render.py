@@ -111,6 +111,9 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             continue
         emit(route.path, data)
         rendered += 1
+        if sink is not None and route.item is not None and route.kind == route.item.kind:
+            path = route.item.source.path  # its HTML is written: keep only what others show
+            bodies[path] = bodies[path].light()
         if memo:
             memo.pages[route.path] = (keys_of[route.path], data)
     if langs is None:
