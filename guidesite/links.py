@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic, SourceRef, error
 from .urls import resolve
 
-_SHARED: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-"""Each distinct link once: pages at the same depth share most links (menus, listings), and a
-big site's link scans are kept until the whole site is checked."""
 OUTSIDE = "\0outside:"
 """Marks a target above the site's folder on its host; never a real path."""
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -64,9 +62,9 @@ def scan(path: str, data: bytes, base_url: str) -> PageLinks:
         target_path = path if not target else resolve(here, unquote(target))
         if target and (target_path == "" or target_path.endswith("/")):
             target_path += "index.html"
-        link = (href, target_path, unquote(fragment))
-        links.append(_SHARED.setdefault(link, link))
-    ids = frozenset(html.unescape(value.decode()) for value in _values(data, b'id="'))
+        links.append((href, target_path, unquote(fragment)))
+    ids = frozenset(sys.intern(html.unescape(value.decode()))  # most ids recur on every page
+                    for value in _values(data, b'id="'))
     return PageLinks(ids, tuple(links), tuple(external))
 
 
@@ -76,6 +74,18 @@ def _values(data: bytes, attribute: bytes) -> list[bytes]:
     parts = data.split(attribute)
     return [after[:after.find(b'"')] for before, after in zip(parts, parts[1:], strict=False)
             if before[-1:].isspace()]
+
+
+def settle(page: PageLinks, path: str, files: Collection[str]) -> PageLinks:
+    """The page's scan without the links already known to be fine: those to a file in `files`
+    (which the output will have) without an anchor, and those to an id of the page itself.
+
+    What is left is what `check_links` must still look at once every page is made; a big
+    site's scans are kept until then, so they had better be small.
+    """
+    return replace(page, links=tuple(
+        link for link in page.links
+        if not ((not link[2] and link[1] in files) or (link[1] == path and link[2] in page.ids))))
 
 
 def scan_pages(pages: Mapping[str, bytes], base_url: str,

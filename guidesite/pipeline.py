@@ -15,7 +15,7 @@ from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
 from .discover import discover, display_path
 from .edits import LastBuild, quick_rebuild
-from .links import ExternalLink, PageLinks, check_links, scan, scan_pages
+from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settle
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
 from .model import SiteConfig
@@ -193,18 +193,20 @@ _JOB: tuple = ()
 
 
 class _Sink:
-    """Takes each rendered file: writes it into the new site and keeps only its link scan."""
+    """Takes each rendered file: writes it into the new site and keeps only what the link
+    check still needs of it (`links.settle`): `planned` are the files the site will have."""
 
-    def __init__(self, staging: Staging | None, base_url: str) -> None:
+    def __init__(self, staging: Staging | None, base_url: str, planned: set[str]) -> None:
         self.staging = staging
         self.base_url = base_url
+        self.planned = planned
         self.scans: dict[str, PageLinks] = {}
 
     def __call__(self, path: str, data: bytes) -> None:
         if self.staging is not None:
             self.staging.put(path, data)
         if path.endswith(".html"):
-            self.scans[path] = scan(path, data, self.base_url)
+            self.scans[path] = settle(scan(path, data, self.base_url), path, self.planned)
 
 
 def render_in_parallel(job: tuple, staging: Staging | None, progress
@@ -214,8 +216,9 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     Each worker writes its pages straight into the staging folder and returns only their
     link scans and bodies without HTML, so no process holds the whole site in memory.
     """
-    site, layout = job[0], job[1]
-    sink = _Sink(staging, site.config.base_url)
+    site, layout, known = job[0], job[1], job[3]
+    planned = {url + "index.html" if url == "" or url.endswith("/") else url for url in known}
+    sink = _Sink(staging, site.config.base_url, planned)
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)
     if workers < 2 or len(layout.routes) < PARALLEL_FROM or \
