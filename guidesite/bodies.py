@@ -36,7 +36,8 @@ class Body:
     def light(self) -> Body:
         """The body without its HTML, once its own page is made: what other pages, the link
         checker and the URL lock still need (a big site's bodies would not fit twice)."""
-        return replace(self, rendered=replace(self.rendered, html=""), tips={})
+        return replace(self, rendered=replace(self.rendered, html=""),
+                       tips={tip: replace(body, html="") for tip, body in self.tips.items()})
 
     @property
     def problems(self) -> list[Diagnostic]:
@@ -52,33 +53,46 @@ def main_markdown(item: Item) -> tuple[str, int]:
     return item.body, item.body_line
 
 
-def render_bodies(site: Site, layout: Plan, urls: dict[str, str],
-                  memo: dict[str, tuple[str, Body]], langs: set[str] | None = None
-                  ) -> dict[str, Body]:
-    """Item path -> Body; `memo` keeps earlier results, keyed by everything a body depends on.
+class Bodies(dict[str, Body]):
+    """Item path -> Body, each rendered when first asked for, so that a big site's bodies are
+    not all held at once while its pages are written.
 
-    A body depends on its file, on the language's key -> URL map (for `key:` links), on its
-    own URL (links are relative) and on the Markdown settings.
+    `memo` (the dev server's) keeps earlier results, keyed by everything a body depends on:
+    its file, the language's key -> URL map (for `key:` links), its own URL (links are
+    relative) and the Markdown settings. With `langs`, only those languages' items have bodies.
     """
-    markdowns: dict[str, Markdown] = {}
-    keys_fp = {lang: fingerprint(sorted(keys.items())) for lang, keys in layout.keys.items()}
-    bodies: dict[str, Body] = {}
-    for item in layout.items:
-        if langs is not None and item.lang not in langs:
-            continue
-        path = item.source.path
-        label = site.strings[item.lang].values.get("heading_link", "")
-        key = fingerprint(item.digest, keys_fp[item.lang], urls[path], site.config.allow_html,
-                          label)
-        cached = memo.get(path)
+
+    def __init__(self, site: Site, layout: Plan, urls: dict[str, str],
+                 memo: dict[str, tuple[str, Body]] | None, langs: set[str] | None = None
+                 ) -> None:
+        super().__init__()
+        self.site, self.layout, self.urls, self.memo = site, layout, urls, memo
+        self.items = {item.source.path: item for item in layout.items
+                      if langs is None or item.lang in langs}
+        self._keys: dict[str, str] = {}
+        self._markdowns: dict[str, Markdown] = {}
+
+    def __missing__(self, path: str) -> Body:
+        item = self.items[path]
+        lang, site = item.lang, self.site
+        label = site.strings[lang].values.get("heading_link", "")
+        if lang not in self._keys:
+            self._keys[lang] = fingerprint(sorted(self.layout.keys[lang].items()))
+            self._markdowns[lang] = Markdown(site.config.allow_html, anchor_label=label)
+        key = fingerprint(item.digest, self._keys[lang], self.urls[path],
+                          site.config.allow_html, label)
+        cached = self.memo.get(path) if self.memo is not None else None
         if cached is None or cached[0] != key:
-            if item.lang not in markdowns:
-                markdowns[item.lang] = Markdown(site.config.allow_html, anchor_label=label)
-            cached = (key, render_body(item, markdowns[item.lang],
-                                   RelativeKeys(layout.keys[item.lang], urls[path])))
-            memo[path] = cached
-        bodies[path] = cached[1]
-    return bodies
+            cached = (key, render_body(item, self._markdowns[lang],
+                                       RelativeKeys(self.layout.keys[lang], self.urls[path])))
+            if self.memo is not None:
+                self.memo[path] = cached
+        self[path] = cached[1]
+        return cached[1]
+
+    def complete(self) -> dict[str, Body]:
+        """Every item's body, rendering those not asked for yet."""
+        return {path: self[path] for path in self.items}
 
 
 def render_body(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:

@@ -47,6 +47,9 @@ class Cache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
 
+    def has(self, key: str) -> bool:
+        return self.folder is not None and (self.folder / key[:2] / key).is_file()
+
     def get(self, key: str) -> bytes | None:
         if self.folder is None:
             return None

@@ -14,14 +14,15 @@ from pathlib import Path
 from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
 from .discover import discover, display_path
+from .downloads import preload
 from .edits import LastBuild, quick_rebuild
 from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settle
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
-from .model import SiteConfig
+from .model import Letter, SiteConfig
 from .options import Options, Result, today
-from .plan import plan
-from .render import Memo, Output, render
+from .plan import Plan, plan
+from .render import Memo, Output, downloads_missing, render
 from .search import build_index
 from .sitefiles import site_files
 from .validate import validate
@@ -213,8 +214,10 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
                        ) -> tuple[Output, dict[str, PageLinks]]:
     """Render (and write) the languages in separate processes when the site is big enough.
 
-    Each worker writes its pages straight into the staging folder and returns only their
-    link scans and bodies without HTML, so no process holds the whole site in memory.
+    This process renders the first share itself and forked workers the others (one process
+    fewer holding a copy of what it touches). Each writes its pages straight into the staging
+    folder and keeps only their bodies without HTML and what the link check still needs, so
+    no process holds the whole site in memory.
     """
     site, layout, known = job[0], job[1], job[3]
     planned = {url + "index.html" if url == "" or url.endswith("/") else url for url in known}
@@ -226,13 +229,19 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
         return render(*job, None, progress, None, sink), sink.scans
     shares = [set(codes[n::workers]) for n in range(workers)]
     global _JOB
-    _JOB = (job, sink)  # inherited by the forked workers, never pickled
+    views = [(share, _share_of(layout, share, site.config.default_language))
+             for share in shares]
+    _JOB = (job, sink, views)  # inherited by the forked workers, never pickled
+    letters = [route.item for route in layout.routes if route.kind == "letter"]
+    if downloads_missing(site, letters, job[4]):
+        preload()
     gc.freeze()  # the collector leaves the inherited objects alone: their pages stay shared
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending = pool.map_async(_render_share, shares)
-            files = site_files(site, layout)  # meanwhile, here
-            parts = pending.get()
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            pending = pool.map_async(_render_share, range(1, workers))
+            own = _render_share(0)
+            files = site_files(site, layout)
+            parts = [own, *pending.get()]
     finally:
         _JOB = ()
         gc.unfreeze()
@@ -254,10 +263,24 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
                   tuple(paths)), scans
 
 
-def _render_share(langs: set[str]) -> tuple[Output, dict[str, PageLinks]]:
+def _share_of(layout: Plan, langs: set[str], default: str) -> Plan:
+    """The part of the plan a worker renders: its languages' routes and items, and the letters
+    (a letter's page offers its versions in every language).
+
+    Made before forking, so a worker never even looks at another language's items: each
+    object it touches is copied into its memory (reference counts are writes).
+    """
+    return replace(layout,
+                   routes=tuple(r for r in layout.routes if (r.lang or default) in langs),
+                   items=tuple(i for i in layout.items
+                               if i.lang in langs or isinstance(i, Letter)))
+
+
+def _render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
     """One worker's languages; bodies travel back without their HTML, which is in the pages."""
-    job, sink = _JOB
-    output = render(*job, None, None, langs, sink)
+    (site, _, *rest), sink, views = _JOB
+    langs, view = views[number]
+    output = render(site, view, *rest, None, None, langs, sink)
     light = {path: body.light() for path, body in output.bodies.items()}
     return replace(output, bodies=light, renderer=None), sink.scans
 

@@ -18,9 +18,9 @@ from markupsafe import Markup
 
 from . import downloads
 from . import letters as letters_module
-from .bodies import Body, render_bodies
+from .bodies import Bodies, Body
 from .cache import Cache, code_version, engine_version, fingerprint
-from .depends import page_fingerprints, template_fingerprints
+from .depends import LISTING_KINDS, page_fingerprints, template_fingerprints
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
 from .downloads import FORMATS, DocumentMeta, letter_downloads
@@ -79,12 +79,13 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
     """
     item_urls = {r.item.source.path: r.url for r in layout.routes
                  if r.item and r.kind == r.item.kind}
-    bodies = render_bodies(site, layout, item_urls, memo.bodies if memo else {}, langs)
-    keys_of = page_fingerprints(site, layout, bodies, template_fingerprints(templates),
-                                ENGINE) if memo else {}
+    bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, langs)
+    keys_of = page_fingerprints(site, layout, bodies.complete(),
+                                template_fingerprints(templates), ENGINE) if memo else {}
     renderer = Renderer(site, layout, templates, known, cache, bodies, item_urls)
     default = site.config.default_language
-    routes = [r for r in layout.routes if langs is None or (r.lang or default) in langs]
+    routes = sorted((r for r in layout.routes if langs is None or (r.lang or default) in langs),
+                    key=lambda r: r.kind in LISTING_KINDS)  # items first: see Body.light
     pages: dict[str, bytes] = {}
     paths: list[str] = []
 
@@ -126,8 +127,9 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             files = memo.site_files[1]
         for path, data in files.items():
             emit(path, data)
-    problems = [p for body in bodies.values() for p in body.problems] + renderer.problems
-    return Output(pages, bodies, renderer.link_sources, tuple(problems), rendered,
+    done = bodies.complete()
+    problems = [p for body in done.values() for p in body.problems] + renderer.problems
+    return Output(pages, done, renderer.link_sources, tuple(problems), rendered,
                   tuple(paths), renderer)
 
 
@@ -194,7 +196,7 @@ class Renderer:
         context = {
             "route": route,
             "item": item,
-            "body": bodies.get(item.source.path) if item else None,
+            "body": bodies[item.source.path] if item else None,
             "listings": listings,
             "section_items": listings.get(KIND_OF.get(route.section), []),
             "url": lambda target: self.link(route, target),
@@ -291,17 +293,31 @@ def _letter_context(site: Site, letter: Letter, by_key: dict, bodies: dict) -> d
 
 def letter_files(site: Site, letter: Letter, cache: Cache) -> dict[str, bytes]:
     """`<slug>.<format>` -> bytes of each download, from the cache when the letter is unchanged."""
-    meta = DocumentMeta(title=letter.title,
-                        subject_label=site.strings[letter.lang].values["letter_subject"],
-                        author=site.config.organisation, date=letter.updated or letter.date,
-                        lang=letter.lang)
-    key = fingerprint(DOWNLOADS_CODE, meta, letter.subject, letter.paragraphs, letter.fields)
+    meta = _document_meta(site, letter)
+    key = _downloads_key(meta, letter)
     found = {fmt: cache.get(f"{key}.{fmt}") for fmt in FORMATS}
     if any(data is None for data in found.values()):
         found = letter_downloads(letter, meta)
         for fmt, data in found.items():
             cache.put(f"{key}.{fmt}", data)
     return {f"{letter.slug}.{fmt}": found[fmt] for fmt in FORMATS}
+
+
+def downloads_missing(site: Site, letters: list[Letter], cache: Cache) -> bool:
+    """Whether some letter's downloads must be made (they are not in the cache)."""
+    return any(not cache.has(f"{_downloads_key(_document_meta(site, letter), letter)}.{fmt}")
+               for letter in letters for fmt in FORMATS)
+
+
+def _document_meta(site: Site, letter: Letter) -> DocumentMeta:
+    return DocumentMeta(title=letter.title,
+                        subject_label=site.strings[letter.lang].values["letter_subject"],
+                        author=site.config.organisation, date=letter.updated or letter.date,
+                        lang=letter.lang)
+
+
+def _downloads_key(meta: DocumentMeta, letter: Letter) -> str:
+    return fingerprint(DOWNLOADS_CODE, meta, letter.subject, letter.paragraphs, letter.fields)
 
 
 DOWNLOADS_CODE = code_version(downloads, letters_module,
