@@ -8,6 +8,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -410,7 +411,8 @@ def _environment(site: Site, templates: Path, lang: str,
         t=dict(strings.values) if strings else {},
     )
     locale = site.config.language(lang).locale
-    env.filters["date"] = lambda d, fmt="long": format_date(d, fmt, locale=locale)
+    env.filters["date"] = lru_cache(maxsize=4096)(
+        lambda d, fmt="long": format_date(d, fmt, locale=locale))  # few dates, many pages
     env.filters["iso"] = lambda d: d.isoformat()
     names = Locale.parse(lang).languages  # parsed once, not per untranslated link
     env.filters["language_name"] = lambda code: names.get(code, code)

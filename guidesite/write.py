@@ -35,7 +35,7 @@ class Staging:
         self.out = out.absolute()
         self.folder = self.out.parent / STAGING.format(name=self.out.name, pid=os.getpid())
         self._lock = output_lock(self.out)
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
 
     def __enter__(self) -> Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -53,11 +53,13 @@ class Staging:
         self._lock.__exit__(*exc_info)
 
     def put(self, rel: str, data: bytes) -> None:
-        target = self.folder / rel
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
-        target.write_bytes(data)
+        target = os.path.join(self.folder, rel)  # strings, not Paths: this runs per page
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        with open(target, "wb") as file:
+            file.write(data)
 
     def copy(self, rel: str, source: Path) -> None:
         self.put(rel, source.read_bytes())
