@@ -23,7 +23,7 @@ from .model import Letter, SiteConfig
 from .options import Options, Result, today
 from .plan import Plan, plan
 from .render import Memo, Output, downloads_missing, render
-from .search import build_index
+from .search import build_index, die_with_parent
 from .sitefiles import site_files
 from .validate import validate
 from .write import (
@@ -237,7 +237,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
         preload()
     gc.freeze()  # the collector leaves the inherited objects alone: their pages stay shared
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        with multiprocessing.get_context("fork").Pool(workers - 1, die_with_parent) as pool:
             pending = pool.map_async(_render_share, range(1, workers))
             own = _render_share(0)
             files = site_files(site, layout)

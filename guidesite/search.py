@@ -70,7 +70,7 @@ def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
            if not name.startswith("PAGEFIND_")}
     try:
         done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
-                              timeout=TIMEOUT, check=False, preexec_fn=_die_with_parent)
+                              timeout=TIMEOUT, check=False, preexec_fn=die_with_parent)
     except subprocess.TimeoutExpired:
         return [error("search-index-failed", f"Pagefind did not finish within {TIMEOUT} s",
                       where, "run the build again; if it keeps happening, report it")]
@@ -91,8 +91,9 @@ def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
             for code in sorted(indexed) if code.lower() not in languages]
 
 
-def _die_with_parent() -> None:
-    """Linux: stop Pagefind if the build is killed, so it never writes into a later build."""
+def die_with_parent() -> None:
+    """Linux: stop this process (Pagefind, a render worker) if the build is killed, so it never
+    writes into a later build's folder."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):

@@ -304,3 +304,27 @@ def test_a_site_changed_by_hand_is_rebuilt(tmp_path: Path) -> None:
     result = run_build("--out", out)
     assert result.stdout.startswith("Built ")
     assert "tampered" not in (out / "sv/index.html").read_text()
+
+
+def test_a_rebuild_in_the_replaced_sites_folder_equals_a_fresh_build(make_content,
+                                                                     tmp_path: Path) -> None:
+    """The site a build replaces is kept as the next build's folder (`.site.spare`, so files
+    are rewritten rather than made anew): nothing it held may survive into the new site."""
+    content = make_content({f"sv/articles/a{n}.md": ARTICLE.format(
+        title=f"Artikel {n}", extra="", body=f"Text nummer {n}.") for n in range(3)})
+    out = tmp_path / "site"
+    for step in range(3):  # fresh, then replacing it, then in the first build's folder
+        if step == 1:
+            (content / "sv/articles/a2.md").unlink()
+        if step == 2:
+            (content / "sv/articles/a1.md").write_text(ARTICLE.format(
+                title="Ny titel", extra="", body="Helt ny text."), "utf-8")
+        result = run_build("--content", content, "--out", out)
+        assert result.returncode == 0, result.stdout + result.stderr
+    replaced = tmp_path / ".site.spare/sv/artiklar/a1/index.html"  # build 2's site
+    assert "Artikel 1" in replaced.read_text("utf-8")
+    assert not (out / "sv/artiklar/a2").exists()  # it was in build 1's folder, now reused
+    fresh = tmp_path / "fresh"
+    assert run_build("--content", content, "--out", fresh).returncode == 0
+    tree = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert tree == {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
