@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import multiprocessing
 import os
@@ -20,6 +19,7 @@ from .edits import LastBuild, quick_rebuild
 from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settle
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
+from .memory import trim
 from .model import Letter, SiteConfig
 from .options import Options, Result, today
 from .plan import Plan, plan
@@ -240,9 +240,8 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1, die_with_parent) as pool:
             pending = pool.map_async(_render_share, range(1, workers))
-            own = _render_share(0)
-            files = site_files(site, layout)
-            parts = [own, *pending.get()]
+            files = site_files(site, layout)  # first: what making them took is freed later
+            parts = [_render_share(0), *pending.get()]
     finally:
         _JOB = ()
         gc.unfreeze()
@@ -264,13 +263,6 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
                   tuple(paths)), scans
 
 
-def _release_free_memory() -> None:
-    """Linux: give the system back the heap pages rendering used and freed (glibc keeps them
-    otherwise), so the results of the shares are collected with less memory in use."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
-
-
 def _share_of(layout: Plan, langs: set[str], default: str) -> Plan:
     """The part of the plan a worker renders: its languages' routes and items, and the letters
     (a letter's page offers its versions in every language).
@@ -290,8 +282,7 @@ def _render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
     langs, view = views[number]
     output = render(site, view, *rest, None, None, langs, sink)
     light = {path: body.light() for path, body in output.bodies.items()}
-    gc.collect()
-    _release_free_memory()  # what rendering freed goes back to the system before the results
+    trim()  # what rendering freed goes back to the system before the results are collected
     return replace(output, bodies=light, renderer=None), sink.scans
 
 

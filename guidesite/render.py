@@ -27,6 +27,7 @@ from .discover import display_path
 from .downloads import FORMATS, DocumentMeta, letter_downloads
 from .letters import as_data
 from .load import FileMemo
+from .memory import trim
 from .model import Item, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
@@ -97,13 +98,20 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
         else:
             sink(path, data)
 
+    made = False
+    for route in routes:  # the downloads first: what making them took is freed before pages
+        if isinstance(route.item, Letter) and route.kind == "letter":
+            files, fresh = letter_files(site, route.item, cache)
+            made |= fresh
+            for name, data in files.items():
+                emit(route.url + name, data)
+    if made:
+        downloads.release()
+        trim()
     rendered = 0
     for number, route in enumerate(routes, start=1):
         if progress is not None and number % 25 == 0:
             progress(number, len(routes))
-        if isinstance(route.item, Letter) and route.kind == "letter":
-            for name, data in letter_files(site, route.item, cache).items():
-                emit(route.url + name, data)
         remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == keys_of[route.path]:
             emit(route.path, remembered[1])
@@ -292,16 +300,18 @@ def _letter_context(site: Site, letter: Letter, by_key: dict, bodies: dict) -> d
     }
 
 
-def letter_files(site: Site, letter: Letter, cache: Cache) -> dict[str, bytes]:
-    """`<slug>.<format>` -> bytes of each download, from the cache when the letter is unchanged."""
+def letter_files(site: Site, letter: Letter, cache: Cache) -> tuple[dict[str, bytes], bool]:
+    """`<slug>.<format>` -> bytes of each download, from the cache when the letter is unchanged;
+    and whether they had to be made."""
     meta = _document_meta(site, letter)
     key = _downloads_key(meta, letter)
     found = {fmt: cache.get(f"{key}.{fmt}") for fmt in FORMATS}
-    if any(data is None for data in found.values()):
+    made = any(data is None for data in found.values())
+    if made:
         found = letter_downloads(letter, meta)
         for fmt, data in found.items():
             cache.put(f"{key}.{fmt}", data)
-    return {f"{letter.slug}.{fmt}": found[fmt] for fmt in FORMATS}
+    return {f"{letter.slug}.{fmt}": found[fmt] for fmt in FORMATS}, made
 
 
 def downloads_missing(site: Site, letters: list[Letter], cache: Cache) -> bool:

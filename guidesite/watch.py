@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import os
 import select
+import struct
 import time
 from pathlib import Path
 
@@ -18,12 +19,16 @@ POLL_SECONDS = 0.1
 """How often the folders are looked at without inotify."""
 SAFETY_SECONDS = 1.0
 """With inotify, the folders are still looked at this often, in case an event was missed."""
-SETTLE_SECONDS = 0.005
-"""A save is often several events (write, close, rename): wait until they pause this long."""
+SETTLE_SECONDS = 0.01
+"""A save is often several events (close, rename): wait until they pause this long."""
 
 _IN_NONBLOCK_CLOEXEC = os.O_NONBLOCK | os.O_CLOEXEC
-_IN_EVENTS = (0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800)
-"""Modify, attrib, close-write, moved from/to, create, delete, delete-self, move-self."""
+_IN_CREATE, _IN_ISDIR = 0x100, 0x40000000
+_IN_EVENTS = 0x4 | 0x8 | 0x40 | 0x80 | _IN_CREATE | 0x200 | 0x400 | 0x800
+"""Attrib, close-write, moved from/to, create, delete, delete-self, move-self; not modify: a
+file being written is looked at once it is closed, never half-written."""
+_EVENT = struct.Struct("iIII")
+"""struct inotify_event: watch, mask, cookie, length of the name that follows."""
 
 
 class Wakeup:
@@ -39,14 +44,27 @@ class Wakeup:
         if self.fd is None:
             time.sleep(POLL_SECONDS)
             return
-        if not select.select([self.fd], [], [], SAFETY_SECONDS)[0]:
-            return
+        deadline = time.monotonic() + SAFETY_SECONDS
+        while not any(_finished(mask) for mask in self._events()):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                return
         while select.select([self.fd], [], [], SETTLE_SECONDS)[0]:
-            try:
-                os.read(self.fd, 65536)
-            except BlockingIOError:
-                pass
+            self._events()
         self._watch_all()  # new folders need watches of their own
+
+    def _events(self) -> list[int]:
+        """The masks of the events waiting to be read."""
+        try:
+            data = os.read(self.fd, 65536)
+        except BlockingIOError:
+            return []
+        masks, offset = [], 0
+        while offset + _EVENT.size <= len(data):
+            _, mask, _, length = _EVENT.unpack_from(data, offset)
+            masks.append(mask)
+            offset += _EVENT.size + length
+        return masks
 
     def close(self) -> None:
         if self.fd is not None:
@@ -60,6 +78,11 @@ class Wakeup:
             for here, dirs, _ in os.walk(folder):
                 dirs[:] = [name for name in dirs if not name.startswith(".")]
                 _LIBC.inotify_add_watch(self.fd, os.fsencode(here), _IN_EVENTS)
+
+
+def _finished(mask: int) -> bool:
+    """A change to look at: anything but a new file, which is looked at once written."""
+    return not mask & _IN_CREATE or bool(mask & _IN_ISDIR)
 
 
 def _inotify() -> int | None:

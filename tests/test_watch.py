@@ -39,6 +39,26 @@ def test_a_save_wakes_the_watcher_before_its_safety_interval(tmp_path: Path) -> 
         wakeup.close()
 
 
+@pytest.mark.skipif(watch._LIBC is None or watch._inotify() is None,
+                    reason="inotify is Linux only; elsewhere the folders are polled")
+def test_a_file_still_being_written_is_looked_at_once_closed(tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text("---\ntitle: Hej\n---\nText.\n", "utf-8")
+    wakeup = watch.Wakeup([tmp_path])
+    try:
+        with open(article, "w", encoding="utf-8") as editor:  # emptied, half written, open
+            took = woken_by(wakeup, lambda: (editor.write("---\ntit"), editor.flush()))
+            assert took >= watch.SAFETY_SECONDS * 0.9  # only the safety look, no wake-up
+            timer = threading.Timer(0.05, editor.close)
+            started = time.perf_counter()
+            timer.start()
+            wakeup.wait()
+            timer.join()
+            assert time.perf_counter() - started < watch.SAFETY_SECONDS / 2
+    finally:
+        wakeup.close()
+
+
 def test_without_inotify_the_watcher_polls(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(watch, "_LIBC", None)
     wakeup = watch.Wakeup([tmp_path])
