@@ -189,7 +189,8 @@ def bench(size: int, others: bool, work_root: Path) -> dict:
     latency = serve_latency(work)
     print(f"  {'ours: serve, save -> page written':38} {min(latency) * 1000:8.0f} ms best, "
           f"{sorted(latency)[len(latency) // 2] * 1000:.0f} ms median of {len(latency)}")
-    result |= {"size": size, "pages": pages, "cold": cold, "warm": warm, "memory": memory}
+    result |= {"size": size, "pages": pages, "cold": cold, "cached": cached, "warm": warm,
+               "memory": memory}
     if "hugo" in result:
         print(f"  ratios: cold/hugo {cold / result['hugo']:.2f} (target <= 1.5; downloads "
               f"cached {cached / result['hugo']:.2f}), "
@@ -216,11 +217,13 @@ def main() -> None:
     if len(by_size) > 1:
         large = max(by_size)
         small = 500 if 500 in by_size and large > 500 else min(by_size)
-        per_small = by_size[small]["cold"] / by_size[small]["pages"]
-        per_large = by_size[large]["cold"] / by_size[large]["pages"]
-        print(f"\nlinearity: {per_large * 1000:.2f} ms/page at N={large} vs "
-              f"{per_small * 1000:.2f} ms/page at N={small} "
-              f"({(per_large / per_small - 1) * 100:+.0f} %, target within 20 %)")
+        print()
+        for key, name in (("cold", "cold"), ("cached", "cold, downloads cached")):
+            per_small = by_size[small][key] / by_size[small]["pages"]
+            per_large = by_size[large][key] / by_size[large]["pages"]
+            print(f"linearity ({name}): {per_large * 1000:.2f} ms/page at N={large} vs "
+                  f"{per_small * 1000:.2f} ms/page at N={small} "
+                  f"({(per_large / per_small - 1) * 100:+.0f} %, target within 20 %)")
     shutil.rmtree(work_root / "trash", ignore_errors=True)
     if not args.work:
         shutil.rmtree(work_root, ignore_errors=True)
