@@ -30,6 +30,17 @@ def test_real_site_is_valid_html(built_site: Path) -> None:
                         + gates.report_lines(errors))
 
 
+def test_real_site_headings_never_skip_a_level(built_site: Path) -> None:
+    """A screen reader's heading list is the page's outline: h1, then h2, never h1 -> h3."""
+    skipped = []
+    for page in gates.html_files(built_site):
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", page.read_text("utf-8"))]
+        skipped += [f"{page.relative_to(built_site)}: h{before} -> h{after}"
+                    for before, after in zip([1, *levels], levels, strict=False)
+                    if after > before + 1]
+    assert not skipped, "\n".join(skipped)
+
+
 def test_validator_reports_invalid_markup_with_file_and_line(tmp_path: Path,
                                                              make_content) -> None:
     site = gates.fixture_site(tmp_path, make_content, inserts=[(
