@@ -74,14 +74,6 @@ def letter_downloads(letter: Letter, meta: DocumentMeta) -> dict[str, bytes]:
     }
 
 
-def preload() -> None:
-    """Import the document libraries now: a build that will make downloads in several
-    processes imports them once, before forking, instead of once in each (a second each)."""
-    import docx  # noqa: F401
-    import odf.opendocument  # noqa: F401
-    import weasyprint  # noqa: F401
-
-
 def letter_blocks(letter: Letter, meta: DocumentMeta) -> list[Block]:
     """The letter's paragraphs, blanks as `[Label]`, with the subject where it belongs.
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
 from .discover import discover, display_path
-from .downloads import preload
 from .edits import LastBuild, quick_rebuild
 from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settle
 from .load import load
@@ -23,7 +22,7 @@ from .memory import trim
 from .model import Letter, SiteConfig
 from .options import Options, Result, today
 from .plan import Plan, plan
-from .render import Memo, Output, downloads_missing, render
+from .render import Memo, Output, downloads_missing, letter_files, render
 from .search import build_index, die_with_parent
 from .sitefiles import site_files
 from .validate import validate
@@ -192,6 +191,7 @@ def build(options: Options) -> Result:
 PARALLEL_FROM = 400
 """Below this many pages, starting worker processes costs more than it saves."""
 _JOB: tuple = ()
+_LETTERS: tuple = ()
 
 
 class _Sink:
@@ -228,14 +228,12 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     if workers < 2 or len(layout.routes) < PARALLEL_FROM or \
             "fork" not in multiprocessing.get_all_start_methods():
         return render(*job, None, progress, None, sink), sink.scans
+    _make_downloads(site, layout, job[4], workers)
     shares = [set(codes[n::workers]) for n in range(workers)]
     global _JOB
     views = [(share, _share_of(layout, share, site.config.default_language))
              for share in shares]
     _JOB = (job, sink, views)  # inherited by the forked workers, never pickled
-    letters = [route.item for route in layout.routes if route.kind == "letter"]
-    if downloads_missing(site, letters, job[4]):
-        preload()
     gc.freeze()  # the collector leaves the inherited objects alone: their pages stay shared
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1, die_with_parent) as pool:
@@ -261,6 +259,28 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
         paths.append(path)
     return Output({}, bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),
                   tuple(paths)), scans
+
+
+def _make_downloads(site, layout: Plan, cache: Cache, workers: int) -> None:
+    """Make the letters' missing downloads into the cache, in forked workers that then exit:
+    the document libraries and what they use never weigh on the processes rendering pages."""
+    letters = [route.item for route in layout.routes if route.kind == "letter"]
+    if cache.folder is None or not downloads_missing(site, letters, cache):
+        return  # without a cache the pages' share makes them (see render)
+    global _LETTERS
+    _LETTERS = (site, cache, [letters[n::workers] for n in range(workers)])
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, die_with_parent) as pool:
+            pool.map(_make_share_downloads, range(workers))
+    finally:
+        _LETTERS = ()
+
+
+def _make_share_downloads(number: int) -> None:
+    site, cache, shares = _LETTERS
+    for letter in shares[number]:
+        letter_files(site, letter, cache)
+        trim(collect=False)  # documents leave their memory fragmented
 
 
 def _share_of(layout: Plan, langs: set[str], default: str) -> Plan:
