@@ -19,7 +19,7 @@ from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settl
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
 from .memory import trim
-from .model import Letter, SiteConfig
+from .model import Letter, Site, SiteConfig
 from .options import Options, Result, today
 from .plan import Plan, plan
 from .render import Memo, Output, downloads_missing, letter_files, render
@@ -261,7 +261,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
                   tuple(paths)), scans
 
 
-def _make_downloads(site, layout: Plan, cache: Cache, workers: int) -> None:
+def _make_downloads(site: Site, layout: Plan, cache: Cache, workers: int) -> None:
     """Make the letters' missing downloads into the cache, in forked workers that then exit:
     the document libraries and what they use never weigh on the processes rendering pages."""
     letters = [route.item for route in layout.routes if route.kind == "letter"]
