@@ -72,12 +72,15 @@ class Wakeup:
             self.fd = None
 
     def _watch_all(self) -> None:
+        """Watch every folder; when the system refuses one (its limit of watches), poll."""
         if self.fd is None:
             return
         for folder in self.folders:
             for here, dirs, _ in os.walk(folder):
                 dirs[:] = [name for name in dirs if not name.startswith(".")]
-                _LIBC.inotify_add_watch(self.fd, os.fsencode(here), _IN_EVENTS)
+                if _LIBC.inotify_add_watch(self.fd, os.fsencode(here), _IN_EVENTS) < 0:
+                    self.close()
+                    return
 
 
 def _finished(mask: int) -> bool:

@@ -66,3 +66,14 @@ def test_without_inotify_the_watcher_polls(tmp_path: Path, monkeypatch) -> None:
     started = time.perf_counter()
     wakeup.wait()
     assert time.perf_counter() - started >= watch.POLL_SECONDS * 0.9
+
+
+@pytest.mark.skipif(watch._LIBC is None or watch._inotify() is None,
+                    reason="inotify is Linux only; elsewhere the folders are polled")
+def test_when_the_system_refuses_a_watch_the_watcher_polls(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(watch._LIBC, "inotify_add_watch", lambda *args: -1)  # limit reached
+    wakeup = watch.Wakeup([tmp_path])
+    assert wakeup.fd is None
+    started = time.perf_counter()
+    wakeup.wait()
+    assert watch.POLL_SECONDS * 0.9 <= time.perf_counter() - started < watch.SAFETY_SECONDS
