@@ -75,27 +75,37 @@ class Bodies(dict[str, Body]):
     def __missing__(self, path: str) -> Body:
         item = self.items[path]
         lang, site = item.lang, self.site
-        label = site.strings[lang].values.get("heading_link", "")
         if lang not in self._keys:
             self._keys[lang] = fingerprint(sorted(self.layout.keys[lang].items()))
-            self._markdowns[lang] = Markdown(site.config.allow_html, anchor_label=label)
         key = fingerprint(item.digest, self._keys[lang], self.urls[path],
-                          site.config.allow_html, label)
+                          site.config.allow_html, self._label(lang))
         cached = self.memo.get(path) if self.memo is not None else None
         if cached is None or cached[0] != key:
-            cached = (key, render_body(item, self._markdowns[lang],
-                                       RelativeKeys(self.layout.keys[lang], self.urls[path])))
+            cached = (key, self.render(item))
             if self.memo is not None:
                 self.memo[path] = cached
         self[path] = cached[1]
         return cached[1]
+
+    def render(self, item: Item) -> Body:
+        """`item`'s body with this build's settings and URLs (the item may have changed since,
+        as long as it keeps its file and URL: the dev server's quick rebuild)."""
+        lang = item.lang
+        if lang not in self._markdowns:
+            self._markdowns[lang] = Markdown(self.site.config.allow_html,
+                                             anchor_label=self._label(lang))
+        return _render_body(item, self._markdowns[lang],
+                           RelativeKeys(self.layout.keys[lang], self.urls[item.source.path]))
+
+    def _label(self, lang: str) -> str:
+        return self.site.strings[lang].values.get("heading_link", "")
 
     def complete(self) -> dict[str, Body]:
         """Every item's body, rendering those not asked for yet."""
         return {path: self[path] for path in self.items}
 
 
-def render_body(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:
+def _render_body(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:
     """The item's main text, its tips, and the reading figures learnt from them."""
     text, line = main_markdown(item)
     rendered = markdown.render(text, SourceRef(item.source.path, line), keys)

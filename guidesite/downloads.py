@@ -273,11 +273,6 @@ def pdf_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
     return page.write_pdf(pdf_identifier=True, font_config=_font_config())
 
 
-def release() -> None:
-    """Forget the fonts set up for PDFs (a build makes its downloads first, then pages)."""
-    _font_config.cache_clear()
-
-
 @cache
 def _font_config():
     """One font configuration for every PDF of the process: WeasyPrint otherwise sets up the

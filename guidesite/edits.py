@@ -15,17 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .bodies import Body, render_body
+from .bodies import Body
 from .depends import LISTING_KINDS
 from .diagnostics import Diagnostic, SourceRef
 from .discover import ContentTree, SourceFile
 from .links import PageLinks, check_links, scan
 from .load import LOADERS, digested
-from .markdown import Markdown
 from .model import Item, Site
+from .options import Result
 from .plan import Plan
 from .render import Memo, Renderer
-from .urls import RelativeKeys
 from .validate import outdated
 
 EDITABLE = ("articles", "pages")
@@ -45,16 +44,16 @@ class LastBuild:
     """Output path -> links and ids of every HTML page."""
     files: set[str]
     """Every output path."""
+    summary: Result
+    """The build's result, reported again (with the problems of now) after a quick rebuild."""
     problems: list[Diagnostic]
     sources: dict[str, SourceFile] = field(default_factory=dict)
     """Content file path, as the watcher names it -> the file."""
-    markdowns: dict[str, Markdown] = field(default_factory=dict)
 
     @classmethod
     def of(cls, tree: ContentTree, site: Site, layout: Plan, renderer: Renderer,
-           scans: dict[str, PageLinks], files: set[str], problems: list[Diagnostic]
-           ) -> LastBuild:
-        return cls(site, layout, renderer, scans, files, problems,
+           scans: dict[str, PageLinks], files: set[str], summary: Result) -> LastBuild:
+        return cls(site, layout, renderer, scans, files, summary, list(summary.diagnostics),
                    {str(source.path): source for source in tree.files})
 
 
@@ -119,9 +118,7 @@ def _edit(last: LastBuild, path: str) -> tuple[Item, Item, Body] | None:
     if new is None or found or replace(new, body=old.body, digest=old.digest) != old:
         return None
     before = last.renderer.bodies[source.display]
-    body = render_body(new, _markdown(last, new.lang),
-                       RelativeKeys(last.layout.keys[new.lang],
-                                    last.renderer.item_urls[source.display]))
+    body = last.renderer.bodies.render(new)
     if body.problems or before.problems or _outline(body) != _outline(before):
         return None
     return old, new, body
@@ -136,13 +133,6 @@ def _listed(bodies: dict[str, Body], old: Item, body: Body) -> bool:
     """Whether what listings show of the item's body changed."""
     before = bodies[old.source.path]
     return (body.minutes, body.readability) != (before.minutes, before.readability)
-
-
-def _markdown(last: LastBuild, lang: str) -> Markdown:
-    if lang not in last.markdowns:
-        label = last.site.strings[lang].values.get("heading_link", "")
-        last.markdowns[lang] = Markdown(last.site.config.allow_html, anchor_label=label)
-    return last.markdowns[lang]
 
 
 def _of_key(site: Site, path: str, keys: set[str]) -> bool:

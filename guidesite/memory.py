@@ -11,10 +11,8 @@ import ctypes
 import gc
 
 
-def trim(collect: bool = True) -> None:
-    """Free what is unreachable (unless `collect` is false: a full collection costs time in a
-    big heap) and hand free heap pages back."""
-    if collect:
-        gc.collect()
+def trim() -> None:
+    """Free what is unreachable and hand the free heap pages back."""
+    gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)

@@ -55,8 +55,6 @@ class Builder:
         self.external: list[ExternalLink] = []
         self.last: LastBuild | None = None
         """The last in-place build, when it succeeded: the start of a quick rebuild."""
-        self.summary: Result | None = None
-        """Its result."""
 
     def build(self, in_place: bool = False, changed: set[str] | None = None) -> Result:
         """Run every stage; write only when no stage found an error.
@@ -103,8 +101,7 @@ class Builder:
                                            problems, started)
             if result.ok and self.written is not None and output.renderer is not None:
                 self.last = LastBuild.of(tree, site, layout, output.renderer, scans,
-                                         set(output.paths) | set(copies), result.diagnostics)
-                self.summary = result
+                                         set(output.paths) | set(copies), result)
             return result
         try:
             with Staging(options.out) if options.write else contextlib.nullcontext() as staging:
@@ -127,7 +124,7 @@ class Builder:
 
     def _quick(self, changed: set[str], started: float) -> Result | None:
         """The quick rebuild of an edit to item text, or None when it needs a full build."""
-        assert self.last is not None and self.summary is not None and self.written is not None
+        assert self.last is not None and self.written is not None
         written: dict[str, bytes] = {}
 
         def write(pages: dict[str, bytes]) -> bool:
@@ -140,7 +137,7 @@ class Builder:
         self.written |= written
         if problems is None:
             return None
-        return replace(self.summary, diagnostics=sorted(problems, key=sort_key),
+        return replace(self.last.summary, diagnostics=sorted(problems, key=sort_key),
                        seconds=time.perf_counter() - started, rendered=len(written),
                        written=len(written))
 
@@ -280,7 +277,6 @@ def _make_share_downloads(number: int) -> None:
     site, cache, shares = _LETTERS
     for letter in shares[number]:
         letter_files(site, letter, cache)
-        trim(collect=False)  # documents leave their memory fragmented
 
 
 def _share_of(layout: Plan, langs: set[str], default: str) -> Plan:

@@ -27,7 +27,6 @@ from .discover import display_path
 from .downloads import FORMATS, DocumentMeta, letter_downloads
 from .letters import as_data
 from .load import FileMemo
-from .memory import trim
 from .model import Item, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
@@ -98,20 +97,13 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
         else:
             sink(path, data)
 
-    made = False
-    for route in routes:  # the downloads first: what making them took is freed before pages
-        if isinstance(route.item, Letter) and route.kind == "letter":
-            files, fresh = letter_files(site, route.item, cache)
-            made |= fresh
-            for name, data in files.items():
-                emit(route.url + name, data)
-    if made:
-        downloads.release()
-        trim()
     rendered = 0
     for number, route in enumerate(routes, start=1):
         if progress is not None and number % 25 == 0:
             progress(number, len(routes))
+        if isinstance(route.item, Letter) and route.kind == "letter":
+            for name, data in letter_files(site, route.item, cache).items():
+                emit(route.url + name, data)
         remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == keys_of[route.path]:
             emit(route.path, remembered[1])
@@ -150,7 +142,7 @@ class Renderer:
     """
 
     def __init__(self, site: Site, layout: Plan, templates: Path, known: set[str],
-                 cache: Cache, bodies: dict[str, Body], item_urls: dict[str, str]) -> None:
+                 cache: Cache, bodies: Bodies, item_urls: dict[str, str]) -> None:
         self.site = site
         self.templates = templates
         self.known = known
@@ -300,24 +292,22 @@ def _letter_context(site: Site, letter: Letter, by_key: dict, bodies: dict) -> d
     }
 
 
-def letter_files(site: Site, letter: Letter, cache: Cache) -> tuple[dict[str, bytes], bool]:
-    """`<slug>.<format>` -> bytes of each download, from the cache when the letter is unchanged;
-    and whether they had to be made."""
+def letter_files(site: Site, letter: Letter, cache: Cache) -> dict[str, bytes]:
+    """`<slug>.<format>` -> bytes of each download, from the cache when the letter is unchanged."""
     meta = _document_meta(site, letter)
     key = _downloads_key(meta, letter)
     found = {fmt: cache.get(f"{key}.{fmt}") for fmt in FORMATS}
-    made = any(data is None for data in found.values())
-    if made:
+    if any(data is None for data in found.values()):
         found = letter_downloads(letter, meta)
         for fmt, data in found.items():
             cache.put(f"{key}.{fmt}", data)
-    return {f"{letter.slug}.{fmt}": found[fmt] for fmt in FORMATS}, made
+    return {f"{letter.slug}.{fmt}": found[fmt] for fmt in FORMATS}
 
 
 def downloads_missing(site: Site, letters: list[Letter], cache: Cache) -> bool:
     """Whether some letter's downloads must be made (they are not in the cache)."""
-    return any(not cache.has(f"{_downloads_key(_document_meta(site, letter), letter)}.{fmt}")
-               for letter in letters for fmt in FORMATS)
+    keys = (_downloads_key(_document_meta(site, letter), letter) for letter in letters)
+    return any(not cache.has(f"{key}.{fmt}") for key in keys for fmt in FORMATS)
 
 
 def _document_meta(site: Site, letter: Letter) -> DocumentMeta:
