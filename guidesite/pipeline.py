@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import time
 from collections import Counter
@@ -15,6 +14,7 @@ from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
 from .discover import discover, display_path
 from .edits import LastBuild, quick_rebuild
+from .forks import can_fork, forked_map
 from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settle
 from .load import load
 from .lock import LOCK_NAME, check_lock, lock_text
@@ -23,7 +23,7 @@ from .model import Letter, Site, SiteConfig
 from .options import Options, Result, today
 from .plan import Plan, plan
 from .render import Memo, Output, downloads_missing, letter_files, render
-from .search import build_index, die_with_parent
+from .search import build_index
 from .sitefiles import site_files
 from .validate import validate
 from .write import (
@@ -79,7 +79,7 @@ class Builder:
                                       SourceRef(display_path(options.templates)),
                                       "pass --templates DIR or create templates/")])
         tree = discover(options.content)
-        site, found = load(tree, self.memo.files)
+        site, found = load(tree, self.memo.files, parallel=not in_place)
         problems += found
         if site is None:
             return _finish(problems, started)
@@ -187,8 +187,6 @@ def build(options: Options) -> Result:
 
 PARALLEL_FROM = 400
 """Below this many pages, starting worker processes costs more than it saves."""
-_JOB: tuple = ()
-_LETTERS: tuple = ()
 
 
 class _Sink:
@@ -222,23 +220,26 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     sink = _Sink(staging, site.config.base_url, planned)
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)
-    if workers < 2 or len(layout.routes) < PARALLEL_FROM or \
-            "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(layout.routes) < PARALLEL_FROM or not can_fork():
         return render(*job, None, progress, None, sink), sink.scans
     _make_downloads(site, layout, job[4], workers)
-    shares = [set(codes[n::workers]) for n in range(workers)]
-    global _JOB
-    views = [(share, _share_of(layout, share, site.config.default_language))
-             for share in shares]
-    _JOB = (job, sink, views)  # inherited by the forked workers, never pickled
+    default = site.config.default_language
+    views = [_share_of(layout, set(codes[n::workers]), default) for n in range(workers)]
+    files: dict[str, bytes] = {}
+
+    def render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
+        """One share's languages; bodies travel back without their HTML (it is in the pages)."""
+        view = views[number]
+        output = render(site, view, *job[2:], None, None, set(codes[number::workers]), sink)
+        light = {path: body.light() for path, body in output.bodies.items()}
+        trim()  # what rendering freed goes back to the system before the results are collected
+        return replace(output, bodies=light, renderer=None), sink.scans
+
     gc.freeze()  # the collector leaves the inherited objects alone: their pages stay shared
-    try:
-        with multiprocessing.get_context("fork").Pool(workers - 1, die_with_parent) as pool:
-            pending = pool.map_async(_render_share, range(1, workers))
-            files = site_files(site, layout)  # first: what making them took is freed later
-            parts = [_render_share(0), *pending.get()]
+    try:  # the site-wide files first: what making them took is freed before the pages
+        parts = forked_map(render_share, workers,
+                           meanwhile=lambda: files.update(site_files(site, layout)))
     finally:
-        _JOB = ()
         gc.unfreeze()
     paths: list[str] = []
     bodies: dict = {}
@@ -264,19 +265,12 @@ def _make_downloads(site: Site, layout: Plan, cache: Cache, workers: int) -> Non
     letters = [route.item for route in layout.routes if route.kind == "letter"]
     if cache.folder is None or not downloads_missing(site, letters, cache):
         return  # without a cache the pages' share makes them (see render)
-    global _LETTERS
-    _LETTERS = (site, cache, [letters[n::workers] for n in range(workers)])
-    try:
-        with multiprocessing.get_context("fork").Pool(workers, die_with_parent) as pool:
-            pool.map(_make_share_downloads, range(workers))
-    finally:
-        _LETTERS = ()
 
+    def make_share(number: int) -> None:
+        for letter in letters[number::workers]:
+            letter_files(site, letter, cache)
 
-def _make_share_downloads(number: int) -> None:
-    site, cache, shares = _LETTERS
-    for letter in shares[number]:
-        letter_files(site, letter, cache)
+    forked_map(make_share, workers, here=False)
 
 
 def _share_of(layout: Plan, langs: set[str], default: str) -> Plan:
@@ -290,16 +284,6 @@ def _share_of(layout: Plan, langs: set[str], default: str) -> Plan:
                    routes=tuple(r for r in layout.routes if (r.lang or default) in langs),
                    items=tuple(i for i in layout.items
                                if i.lang in langs or isinstance(i, Letter)))
-
-
-def _render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
-    """One worker's languages; bodies travel back without their HTML, which is in the pages."""
-    (site, _, *rest), sink, views = _JOB
-    langs, view = views[number]
-    output = render(site, view, *rest, None, None, langs, sink)
-    light = {path: body.light() for path, body in output.bodies.items()}
-    trim()  # what rendering freed goes back to the system before the results are collected
-    return replace(output, bodies=light, renderer=None), sink.scans
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,

@@ -13,16 +13,15 @@ blocks, ...) are left out with `EXCLUDE`, so the templates need no Pagefind mark
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import re
-import signal
 import subprocess
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
+from .forks import die_with_parent
 from .model import SiteConfig
 
 BUNDLE = "pagefind"
@@ -89,15 +88,6 @@ def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
     return [error("search-language", f"no search index was made for language '{code}'", where,
                   f"check that its pages have <html lang=\"{code}\">")
             for code in sorted(indexed) if code.lower() not in languages]
-
-
-def die_with_parent() -> None:
-    """Linux: stop this process (Pagefind, a render worker) if the build is killed, so it never
-    writes into a later build's folder."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def _executable() -> Path | None:

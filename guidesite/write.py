@@ -27,6 +27,7 @@ from .diagnostics import Diagnostic, SourceRef, error
 STAGING = ".{name}.tmp-{pid}"
 RETIRED = ".{name}.old-{pid}"
 SPARE = ".{name}.spare"
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
 class Staging:
@@ -73,22 +74,29 @@ class Staging:
             self._lock.__exit__(*exc_info)
 
     def put(self, rel: str, data: bytes) -> None:
-        target = os.path.join(self.folder, rel)  # strings, not Paths: this runs per page
+        target = os.path.join(self.folder, rel)  # strings and os calls: this runs per page
         parent = os.path.dirname(target)
         if parent not in self._made:
             try:
-                os.makedirs(parent, exist_ok=True)
-            except (FileExistsError, NotADirectoryError):  # a file of the reused folder
-                _clear_way(self.folder, os.path.relpath(parent, self.folder))
-                os.makedirs(parent, exist_ok=True)
+                os.mkdir(parent)  # the usual case: a new page's folder
+            except OSError:
+                try:
+                    os.makedirs(parent, exist_ok=True)
+                except (FileExistsError, NotADirectoryError):  # a file of the reused folder
+                    _clear_way(self.folder, os.path.relpath(parent, self.folder))
+                    os.makedirs(parent, exist_ok=True)
             self._made.add(parent)
         try:
-            file = open(target, "wb")  # an existing file is rewritten in place
+            file = os.open(target, _WRITE, 0o666)  # an existing file is rewritten in place
         except IsADirectoryError:  # a folder of the reused folder
             shutil.rmtree(target)
-            file = open(target, "wb")
-        with file:
-            file.write(data)
+            file = os.open(target, _WRITE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(file, view):]
+        finally:
+            os.close(file)
         self._written.add(rel)
 
     def copy(self, rel: str, source: Path) -> None:

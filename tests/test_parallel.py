@@ -1,7 +1,8 @@
-"""A big site is rendered by two processes (the build's and a forked worker, after forked
-workers made the letter downloads): the site and the report are exactly a one-process build's.
+"""A big site is loaded and rendered by two processes (the build's and a forked worker, after
+forked workers made the letter downloads): the site and the report are exactly a one-process
+build's.
 
-The project's own site is small, so the threshold is lowered to take the parallel path.
+The project's own site is small, so the thresholds are lowered to take the parallel paths.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from guidesite import pipeline
+from guidesite import load, pipeline
 from guidesite.options import Options
 
 from conftest import CONTENT, TEMPLATES
@@ -20,6 +21,8 @@ ARTICLE = "sv/articles/folj-upp-din-ansokan.md"
 BROKEN = ("\nSe [avsnittet](#finns-inte) och "
           "[artikeln](../../../en/articles/following-up-your-application/#nowhere).\n")
 """An anchor missing on the page itself and one on a page the other process renders."""
+UNLOADABLE = "en/articles/keeping-going-after-many-rejections.md"
+"""Given an unknown front matter field: a problem found by the loading worker."""
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -27,7 +30,7 @@ def files(folder: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-@pytest.mark.parametrize("broken", [False, True], ids=["valid", "broken links"])
+@pytest.mark.parametrize("broken", [False, True], ids=["valid", "broken"])
 def test_two_processes_build_what_one_process_builds(tmp_path: Path, monkeypatch,
                                                      broken: bool) -> None:
     content = tmp_path / "content"
@@ -35,23 +38,31 @@ def test_two_processes_build_what_one_process_builds(tmp_path: Path, monkeypatch
     if broken:
         with open(content / ARTICLE, "a", encoding="utf-8") as article:
             article.write(BROKEN)
+        unloadable = content / UNLOADABLE
+        unloadable.write_text(unloadable.read_text("utf-8").replace(
+            "\ntitle:", "\ntitel: x\ntitle:", 1), "utf-8")
     parallel: list[bool] = []
     site_files = pipeline.site_files  # called by the parallel path only (else by render)
     monkeypatch.setattr(pipeline, "site_files",
                         lambda *args: parallel.append(True) or site_files(*args))
     results = {}
+    loaded_in_forks = []
+    load_in_forks = load.forked_map
+    monkeypatch.setattr(load, "forked_map",
+                        lambda *args: loaded_in_forks.append(True) or load_in_forks(*args))
     for name, threshold in (("one", 10**9), ("two", 1)):
         monkeypatch.setattr(pipeline, "PARALLEL_FROM", threshold)
+        monkeypatch.setattr(load, "PARALLEL_FROM", threshold)
         results[name] = pipeline.Builder(Options(
             content, TEMPLATES, tmp_path / name / "site", search=False,
             cache=tmp_path / name / "cache")).build()  # empty caches: downloads are made
-    assert parallel == [True]  # one build took the parallel path
+    assert parallel == [True] and loaded_in_forks == [True]  # one build took parallel paths
     reports = {name: [d.format() for d in result.diagnostics] for name, result in
                results.items()}
     assert reports["two"] == reports["one"]
     if broken:
         assert [line.split(": ")[1] for line in reports["two"] if "error" in line] == [
-            "error[broken-anchor]", "error[broken-anchor]"]
+            "error[unknown-field]", "error[broken-anchor]", "error[broken-anchor]"]
     else:
         assert results["two"].ok
         assert files(tmp_path / "two/site") == files(tmp_path / "one/site")
