@@ -15,8 +15,10 @@ from .cache import fingerprint
 from .model import Letter, Site, TipTopic
 from .plan import Plan
 
-_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+(["'])(.+?)\1""")
-_DYNAMIC = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+[^"'\s]""")
+_USES = r"""(?:\{%-?\s*(?:extends|include|import|from)\s+|\bshared\(\s*)"""
+"""How a template names another: Jinja's tags, and `shared(...)` (see `Renderer.shared`)."""
+_REFERENCE = re.compile(_USES + r"""(["'])(.+?)\1""")
+_DYNAMIC = re.compile(_USES + r"""[^"'\s]""")
 LISTING_KINDS = ("home", "section", "educators", "search", "notfound", "root")
 
 

@@ -165,6 +165,7 @@ class Renderer:
         self.link_sources: dict[tuple[str, str], SourceRef] = {}
         """(output path, href) -> template line, for links to targets that are not planned."""
         self._failed: set[tuple[str, int, str]] = set()
+        self._shared: dict[tuple[str, str, str], _Fragment] = {}
 
     def swap(self, old: Item, new: Item, body: Body) -> None:
         """Show `new` (with its rendered `body`) wherever `old` was shown."""
@@ -184,6 +185,46 @@ class Renderer:
                 display_path(self.templates / from_route.template))
         return href
 
+    def shared(self, name: str, route: Route) -> Markup:
+        """Template `name` as shown on `route`'s page, rendered once per language and folder.
+
+        For what every page of a folder shows alike (the menu, the footer's links): the
+        template sees the language's globals and links through `url`, `key_url`, `key_target`
+        and `current(target)`, nothing of the page itself. Its links are the same from every
+        page of one folder, except on a page they point at or below, which renders its own.
+        """
+        if route.kind == "notfound":  # its links start from the host's root
+            return self._fragment(name, route).html
+        key = (name, route.lang, route.url.rstrip("/").rpartition("/")[0])
+        cached = self._shared.get(key)
+        if cached is None or not cached.fits(route):
+            fragment = self._fragment(name, route)
+            if cached is None and fragment.fits(route):
+                self._shared[key] = fragment
+            cached = fragment
+        for href, source in cached.sources:
+            self.link_sources[(route.path, href)] = source
+        return cached.html
+
+    def _fragment(self, name: str, route: Route) -> _Fragment:
+        keys = self.keys[route.lang or self.site.config.default_language]
+        targets: list[str] = []
+        before = set(self.link_sources)
+
+        def url(target: str) -> str:
+            targets.append(target)
+            return self.link(route, target)
+
+        def key_url(key: str) -> str:
+            return url(keys[key]) if key in keys else ""
+
+        html = self.envs[route.lang].get_template(name).render(
+            url=url, key_url=key_url, key_target=keys.get,
+            current=lambda target: target == route.url)
+        sources = [(href, self.link_sources[(path, href)])
+                   for path, href in set(self.link_sources) - before]
+        return _Fragment(Markup(html.strip()), tuple(targets), tuple(sources))
+
     def page(self, route: Route) -> bytes | None:
         """The page's HTML, or None after a template problem (kept in `problems`)."""
         site, bodies, item_urls, by_key = self.site, self.bodies, self.item_urls, self.by_key
@@ -201,9 +242,10 @@ class Renderer:
             "listings": listings,
             "section_items": listings.get(KIND_OF.get(route.section), []),
             "url": lambda target: self.link(route, target),
+            "shared": lambda name: self.shared(name, route),
             "absolute": lambda target: site.config.base_url + target,
             "item_url": url_of,
-            "key_url": lambda key: relative(route.url, keys[key]) if key in keys else "",
+            "key_url": lambda key: self.link(route, keys[key]) if key in keys else "",
             "key_target": keys.get,
             "body_of": lambda entry: bodies[entry.source.path],
             "qr": lambda target, label: Markup(qr_svg(site.config.base_url + target, label)),
@@ -245,6 +287,20 @@ class Renderer:
         if key not in self._failed:
             self._failed.add(key)
             self.problems.append(problem)
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    """A shared template's HTML, the site-root targets of its links, and where the links to
+    targets that are not planned were written (for the link check's report)."""
+
+    html: Markup
+    targets: tuple[str, ...]
+    sources: tuple[tuple[str, SourceRef], ...]
+
+    def fits(self, route: Route) -> bool:
+        """Whether its links are right on `route`'s page: none points at or below the page."""
+        return not any(target.startswith(route.url) for target in self.targets)
 
 
 def _article_json_ld(site: Site, item: Item, route: Route) -> str:

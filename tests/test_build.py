@@ -216,10 +216,16 @@ def test_build_runs_from_another_working_directory(tmp_path: Path) -> None:
 
 
 def test_not_found_pages_link_from_the_host_root(built_site: Path) -> None:
+    """A not-found page is shown at any missing address, however deep: a relative link on it
+    would lead nowhere, so every link starts from the host's root (or is a fragment)."""
     root = (built_site / "404.html").read_text("utf-8")
     assert 'href="/sv/"' in root and 'href="/en/" hreflang="en"' in root
     assert 'href="/static/site.css"' in root
     assert 'href="/en/search/"' in (built_site / "en/404.html").read_text("utf-8")
+    assert 'href="/en/privacy/"' in (built_site / "en/404.html").read_text("utf-8")
+    for page in ("404.html", "sv/404.html", "en/404.html"):
+        links = re.findall(r'\s(?:href|src)="([^"]*)"', (built_site / page).read_text("utf-8"))
+        assert links and [link for link in links if not link.startswith(("/", "#"))] == []
 
 
 def test_sitemap_validates_and_lists_only_existing_public_pages(built_site: Path) -> None:
