@@ -111,9 +111,9 @@ class Builder:
                 problems += output.problems
                 problems += self._check(site, layout, output, scans, copies)
                 if staging is not None and not has_errors(problems):
-                    problems += staging.swap_in(
-                        (lambda folder: build_index(folder, site.config)) if options.search
-                        else None)
+                    index = (lambda folder: build_index(folder, site.config)) \
+                        if options.search else None
+                    problems += staging.swap_in([*output.paths, *copies], index)
         except BuildLocked as exc:
             return _finish([*problems, locked_out(options.out, exc)], started)
         except OSError as exc:

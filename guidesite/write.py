@@ -19,7 +19,7 @@ import errno
 import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef, error
@@ -44,7 +44,6 @@ class Staging:
         self.spare = self.out.parent / SPARE.format(name=self.out.name)
         self._lock = output_lock(self.out)
         self._made: set[str] = set()
-        self._written: set[str] = set()
         self._reused = False
 
     def __enter__(self) -> Staging:
@@ -97,20 +96,22 @@ class Staging:
                 view = view[os.write(file, view):]
         finally:
             os.close(file)
-        self._written.add(rel)
 
     def copy(self, rel: str, source: Path) -> None:
         self.put(rel, source.read_bytes())
 
-    def swap_in(self, finish: Callable[[Path], list[Diagnostic]] | None = None
-                ) -> list[Diagnostic]:
+    def swap_in(self, files: Collection[str],
+                finish: Callable[[Path], list[Diagnostic]] | None = None) -> list[Diagnostic]:
         """Run `finish` on the complete folder (the search index), then make it the site.
+
+        `files` are the site's files (whichever process wrote them): what else a reused folder
+        holds is removed first.
 
         The folder and the old site are exchanged atomically where the system can; a kill
         between the fallback's two renames is repaired by the next build.
         """
         if self._reused:
-            _prune(self.folder, self._written)
+            _prune(self.folder, files)
         if finish is not None:
             problems = finish(self.folder)
             if any(p.severity == "error" for p in problems):
@@ -127,13 +128,14 @@ class Staging:
         return []
 
 
-def _prune(folder: Path, written: set[str]) -> None:
-    """Remove what the reused folder has that this build did not write, empty folders too."""
-    for here, dirs, files in os.walk(folder, topdown=False):
+def _prune(folder: Path, files: Collection[str]) -> None:
+    """Remove what the reused folder has besides `files`, empty folders too."""
+    keep = set(files)
+    for here, dirs, names in os.walk(folder, topdown=False):
         rel = os.path.relpath(here, folder)
-        for name in files:
+        for name in names:
             path = name if rel == "." else os.path.join(rel, name)
-            if path not in written:
+            if path not in keep:
                 os.unlink(os.path.join(here, name))
         for name in dirs:
             with contextlib.suppress(OSError):  # not empty: it holds this build's files

@@ -50,13 +50,14 @@ def test_two_processes_build_what_one_process_builds(tmp_path: Path, monkeypatch
     load_in_forks = load.forked_map
     monkeypatch.setattr(load, "forked_map",
                         lambda *args: loaded_in_forks.append(True) or load_in_forks(*args))
-    for name, threshold in (("one", 10**9), ("two", 1)):
+    # a valid site is built three times: the third build is written in the first one's folder
+    for name, threshold in [("one", 10**9)] + [("two", 1)] * (1 if broken else 3):
         monkeypatch.setattr(pipeline, "PARALLEL_FROM", threshold)
         monkeypatch.setattr(load, "PARALLEL_FROM", threshold)
         results[name] = pipeline.Builder(Options(
             content, TEMPLATES, tmp_path / name / "site", search=False,
             cache=tmp_path / name / "cache")).build()  # empty caches: downloads are made
-    assert parallel == [True] and loaded_in_forks == [True]  # one build took parallel paths
+    assert parallel == loaded_in_forks == [True] * (1 if broken else 3)
     reports = {name: [d.format() for d in result.diagnostics] for name, result in
                results.items()}
     assert reports["two"] == reports["one"]

@@ -15,7 +15,7 @@ def build(out: Path, files: dict[str, bytes]) -> None:
     with Staging(out) as staging:
         for rel, data in files.items():
             staging.put(rel, data)
-        assert staging.swap_in() == []
+        assert staging.swap_in(files) == []
 
 
 def tree(folder: Path) -> dict[str, bytes]:
