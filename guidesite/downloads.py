@@ -12,8 +12,8 @@ the process or the hash seed, so a rebuild does not change unchanged downloads.
 
 - Every date written (document properties, PDF info) is `meta.date` at 00:00, never the clock.
 - .docx and .odt are zip files whose entries python-docx and odfpy stamp with the current time:
-  `_fixed_zip` rewrites them in the library's (stable) entry order, same compression, with
-  `ZipInfo.date_time` = `meta.date` and fixed permissions and creator system.
+  `_fixed_zip` sets every header's date to `meta.date` and its permissions and creator system
+  to fixed values, keeping the library's (stable) entry order and compressed bytes.
 - odfpy declares on each XML file's root every namespace used so far by any document in the
   process (a class-level dict); `odt_bytes` resets that dict to odfpy's full, fixed list first.
 - .pdf: WeasyPrint 70 only writes `/CreationDate` and `/ModDate` from the HTML's
@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import zipfile
+import struct
 from dataclasses import dataclass
 from functools import cache
 
@@ -107,9 +107,34 @@ def txt_bytes(blocks: list[Block]) -> bytes:
 def docx_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
     """Word document, A4 with 25 mm margins, so the letter can be edited in Word or LibreOffice.
 
-    python-docx starts from its built-in US Letter template: the page, fonts, language and core
-    properties are overwritten here, and the template's thumbnail (an empty page) is dropped.
+    The document set up for the language (see `_blank_docx`) gets the letter as its body and
+    every core property written here, so nothing of an earlier letter remains.
     """
+    document = _blank_docx(meta.lang)
+    document.element.body.clear_content()  # all but the page settings
+    for lines, bold in blocks:
+        paragraph = document.add_paragraph()
+        for number, line in enumerate(lines):
+            if number:
+                paragraph.add_run().add_break()
+            paragraph.add_run(line).bold = bold or None
+
+    properties = document.core_properties
+    properties.title, properties.language = meta.title, meta.lang
+    properties.author = properties.last_modified_by = meta.author
+    properties.comments = ""
+    properties.created = properties.modified = properties.last_printed = _midnight(meta.date)
+    properties.revision = 1
+    out = io.BytesIO()
+    document.save(out)
+    return _fixed_zip(out.getvalue(), meta.date)
+
+
+@cache
+def _blank_docx(lang: str):
+    """python-docx's built-in US Letter template made A4 with our fonts and `lang`, and without
+    its thumbnail (an empty page); one per language and process, as loading it took half the
+    time of a document."""
     import docx
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.oxml.ns import qn
@@ -121,7 +146,7 @@ def docx_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
     section.top_margin = section.bottom_margin = Mm(25)
     section.left_margin = section.right_margin = Mm(25)
 
-    language, region = _locale(meta.lang)
+    language, region = _locale(lang)
     tag = f"{language}-{region}" if region else language
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(11)
@@ -141,27 +166,11 @@ def docx_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
             rpr.append(lang_element)
         lang_element.set(qn("w:val"), tag)
 
-    for lines, bold in blocks:
-        paragraph = document.add_paragraph()
-        for number, line in enumerate(lines):
-            if number:
-                paragraph.add_run().add_break()
-            paragraph.add_run(line).bold = bold or None
-
-    properties = document.core_properties
-    properties.title, properties.language = meta.title, meta.lang
-    properties.author = properties.last_modified_by = meta.author
-    properties.comments = ""
-    properties.created = properties.modified = properties.last_printed = _midnight(meta.date)
-    properties.revision = 1
     package_rels = document.part.package.rels
     for rel_id, rel in list(package_rels.items()):
         if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
             del package_rels[rel_id]
-
-    out = io.BytesIO()
-    document.save(out)
-    return _fixed_zip(out.getvalue(), meta.date)
+    return document
 
 
 def odt_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
@@ -283,19 +292,23 @@ def _font_config():
 
 
 def _fixed_zip(data: bytes, day: dt.date) -> bytes:
-    """Rewrite a zip with timestamps from `day` (zip dates start in 1980) and fixed attributes.
-
-    Entry order and each entry's compression are kept, so `mimetype` stays first and stored
-    in an .odt file.
+    """The zip with its timestamps set to `day` (zip dates start in 1980) and its attributes to
+    fixed values, in its headers alone: entries, their order and their compressed bytes stay
+    as the library wrote them (so `mimetype` stays first and stored in an .odt file).
     """
     day = max(day, dt.date(1980, 1, 1))
-    stamp = (day.year, day.month, day.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, stamp)
-            info.compress_type = entry.compress_type
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(entry))
-    return out.getvalue()
+    dos_date = (day.year - 1980) << 9 | day.month << 5 | day.day  # and time 00:00:00
+    out = bytearray(data)
+    end = data.rfind(b"PK\x05\x06")  # end of central directory
+    count, _, entry = struct.unpack_from("<HII", data, end + 10)
+    for _ in range(count):
+        if data[entry:entry + 4] != b"PK\x01\x02":
+            raise ValueError("not a zip file written by Python's zipfile")
+        names, extra, comment = struct.unpack_from("<HHH", data, entry + 28)
+        (local,) = struct.unpack_from("<I", data, entry + 42)
+        out[entry + 5] = 3  # made on Unix
+        struct.pack_into("<HH", out, entry + 12, 0, dos_date)
+        struct.pack_into("<I", out, entry + 38, 0o644 << 16)  # rw-r--r--
+        struct.pack_into("<HH", out, local + 10, 0, dos_date)
+        entry += 46 + names + extra + comment
+    return bytes(out)
