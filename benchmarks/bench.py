@@ -163,6 +163,12 @@ def bench(size: int, others: bool, work_root: Path) -> dict:
         hugo_pages = sum(1 for _ in (site / "public").rglob("index.html"))
         print(row("hugo", hugo, hugo_pages, hugo_memory))
         result |= {"hugo": hugo, "hugo_memory": hugo_memory}
+        site = hugo_site(work / "content", work / "hugo-same", same_pages=True)
+        same, same_memory, _ = measure(["hugo", "--quiet", "-s", str(site), "-d",
+                                        str(site / "public")], work)
+        same_pages = sum(1 for _ in (site / "public").rglob("*.html"))
+        print(row("hugo, our pages (+handouts, letters)", same, same_pages, same_memory))
+        result |= {"hugo_same": same}
     if others and shutil.which("pelican"):
         site = pelican_site(work / "content", work / "pelican")
         pelican, pelican_memory, _ = measure(
@@ -196,6 +202,8 @@ def bench(size: int, others: bool, work_root: Path) -> dict:
               f"cached {cached / result['hugo']:.2f}), "
               f"warm/hugo {warm / result['hugo']:.2f} (target <= 0.3), "
               f"memory/hugo {memory / result['hugo_memory']:.2f} (target < 0.25)")
+        print(f"  against Hugo making our pages: cold {cold / result['hugo_same']:.2f}, "
+              f"downloads cached {cached / result['hugo_same']:.2f}")
     if "pelican" in result:
         print(f"  pelican/cold {result['pelican'] / cold:.1f} x (target >= 6)")
     return result

@@ -2,6 +2,10 @@
 
 Equivalent means: a page per article with title, summary, dates, table of contents, reading
 time, translation links and tags; a home page and a list per section; taxonomies; RSS.
+
+Our site has about twice Hugo's pages: a printable handout beside every item, and the letters.
+`hugo_site(..., same_pages=True)` gives Hugo those too (a handout output format of every page,
+the letters as pages), to compare the cost per page; the issue's targets use the plain site.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ HUGO_CONFIG = """\
 baseURL = "https://example.org/"
 defaultContentLanguage = "sv"
 defaultContentLanguageInSubdir = true
+buildFuture = true  # the corpus has dates up to the end of the year
 disableKinds = []
 [taxonomies]
   tag = "tags"
@@ -44,24 +49,41 @@ HUGO_SINGLE = """{{ define "main" }}<article><h1>{{ .Title }}</h1>
 <nav>{{ .TableOfContents }}</nav>{{ .Content }}
 <ul>{{ range .Params.tags }}<li>{{ . }}</li>{{ end }}</ul></article>{{ end }}
 """
+HUGO_HANDOUTS = """
+[outputFormats.handout]
+  mediaType = "text/html"
+  baseName = "handout"
+[outputs]
+  page = ["HTML", "handout"]
+"""
+HUGO_HANDOUT = """<!doctype html><html lang="{{ .Site.Language.Lang }}"><head><meta charset="utf-8">
+<title>{{ .Title }}</title><meta name="robots" content="noindex"></head><body><main>
+<h1>{{ .Title }}</h1><p>{{ .Params.summary }}</p>{{ .TableOfContents }}
+<p>{{ .ReadingTime }} min</p><p><a href="{{ .Permalink }}">{{ .Permalink }}</a></p></main>
+</body></html>
+"""
 HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}
 <li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.summary }} {{ .ReadingTime }}</li>
 {{ end }}</ul>{{ end }}
 """
 
 
-def hugo_site(content: Path, folder: Path) -> Path:
+def hugo_site(content: Path, folder: Path, same_pages: bool = False) -> Path:
     """Copy the articles into a Hugo site (front matter is YAML, which Hugo reads as is)."""
     if folder.exists():
         shutil.rmtree(folder)
+    sections = ("articles", "letters") if same_pages else ("articles",)
     for lang in ("sv", "en"):
-        shutil.copytree(content / lang / "articles", folder / "content" / lang / "articles")
-    (folder / "config.toml").write_text(HUGO_CONFIG)
+        for section in sections:
+            shutil.copytree(content / lang / section, folder / "content" / lang / section)
+    (folder / "config.toml").write_text(HUGO_CONFIG + (HUGO_HANDOUTS if same_pages else ""))
     layouts = folder / "layouts" / "_default"
     layouts.mkdir(parents=True)
     (layouts / "baseof.html").write_text(HUGO_BASEOF)
     (layouts / "single.html").write_text(HUGO_SINGLE)
     (layouts / "list.html").write_text(HUGO_LIST)
+    if same_pages:
+        (layouts / "single.handout.html").write_text(HUGO_HANDOUT)
     return folder
 
 
