@@ -1,45 +1,79 @@
 """Work shared out to forked processes, which inherit the build's data instead of receiving it.
 
-Only the results travel back (pickled). Forking is for the command-line build alone: the dev
-server runs threads, and a fork copies none of them but all their locks.
+Only the results travel back, pickled through an unnamed temporary file: a child writes its
+result and exits at once, so its memory is given back before the parent reads the result
+(through a pipe it would stay alive until the parent came to read it). Forking is for the
+command-line build alone: the dev server runs threads, and a fork copies none of them but all
+their locks.
 """
 
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
+import traceback
 from collections.abc import Callable
 from typing import Any
-
-_WORK: list[Callable[[int], Any]] = []
 
 
 def can_fork() -> bool:
     """Whether sharing out pays here: two cores or more, and `fork` exists."""
-    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    return (os.cpu_count() or 1) >= 2 and hasattr(os, "fork")
 
 
 def forked_map(work: Callable[[int], Any], count: int, here: bool = True,
                meanwhile: Callable[[], Any] | None = None) -> list:
     """`[work(0), ..., work(count - 1)]`, each share in a forked child, except `work(0)`, which
-    runs in this process when `here` (after `meanwhile()`, run while the children start)."""
-    _WORK.append(work)
+    runs in this process when `here` (after `meanwhile()`, run while the children work)."""
+    children: list[tuple[int, Any]] = []
     try:
-        first = 1 if here else 0
-        with multiprocessing.get_context("fork").Pool(count - first, die_with_parent) as pool:
-            pending = pool.map_async(_run, range(first, count))
-            if meanwhile is not None:
-                meanwhile()
-            mine = [work(0)] if here else []
-            return mine + pending.get()
+        for number in range(1 if here else 0, count):
+            result = tempfile.TemporaryFile()
+            pid = os.fork()
+            if pid == 0:
+                _child(work, number, result)  # never returns
+            children.append((pid, result))
+        if meanwhile is not None:
+            meanwhile()
+        results = [work(0)] if here else []
+        while children:
+            pid, result = children.pop(0)
+            _, status = os.waitpid(pid, 0)
+            with result:
+                result.seek(0)
+                data = result.read()
+            if not data:
+                raise RuntimeError(f"a build worker ended without a result ({status=})")
+            ok, value = pickle.loads(data)
+            if not ok:
+                raise RuntimeError(f"a build worker failed:\n{value}")
+            results.append(value)
+        return results
     finally:
-        _WORK.pop()
+        for pid, result in children:  # this process failed: its workers go too
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            result.close()
 
 
-def _run(number: int) -> Any:
-    return _WORK[-1](number)
+def _child(work: Callable[[int], Any], number: int, result) -> None:
+    """Run one share in the forked child, write its result and leave without any clean-up
+    (the parent's exit handlers and open buffers are the parent's)."""
+    status = 1
+    try:
+        die_with_parent()
+        try:
+            data = pickle.dumps((True, work(number)), pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            data = pickle.dumps((False, traceback.format_exc()))
+        result.write(data)
+        result.flush()
+        status = 0
+    finally:
+        os._exit(status)
 
 
 def die_with_parent() -> None:

@@ -30,9 +30,13 @@ def page_url(path: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PageLinks:
-    """What the checker needs from one page: its ids, and its links as (href, target, anchor)."""
+    """What the checker needs from one page: its ids, and its links as (href, target, anchor).
 
-    ids: frozenset[str]
+    The ids are a tuple, not a set: a big site keeps them for every page until all are made,
+    a set of 20 strings takes eight times the memory, and few pages are ever looked up.
+    """
+
+    ids: tuple[str, ...]
     links: tuple[tuple[str, str, str], ...]
     external: tuple[str, ...]
 
@@ -63,8 +67,8 @@ def scan(path: str, data: bytes, base_url: str) -> PageLinks:
         if target and (target_path == "" or target_path.endswith("/")):
             target_path += "index.html"
         links.append((href, target_path, unquote(fragment)))
-    ids = frozenset(sys.intern(html.unescape(value.decode()))  # most ids recur on every page
-                    for value in _values(data, b'id="'))
+    ids = tuple(sys.intern(html.unescape(value.decode()))  # most ids recur on every page
+                for value in _values(data, b'id="'))
     return PageLinks(ids, tuple(links), tuple(external))
 
 

@@ -225,7 +225,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     _make_downloads(site, layout, job[4], workers)
     default = site.config.default_language
     views = [_share_of(layout, set(codes[n::workers]), default) for n in range(workers)]
-    files: dict[str, bytes] = {}
+    site_paths: list[str] = []
 
     def render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
         """One share's languages; bodies travel back without their HTML (it is in the pages)."""
@@ -235,10 +235,16 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
         trim()  # what rendering freed goes back to the system before the results are collected
         return replace(output, bodies=light, renderer=None), sink.scans
 
+    def write_site_files() -> None:
+        """The sitemap and feeds, written first: what making them took is freed at once."""
+        for path, data in site_files(site, layout).items():
+            sink(path, data)
+            site_paths.append(path)
+        trim()
+
     gc.freeze()  # the collector leaves the inherited objects alone: their pages stay shared
-    try:  # the site-wide files first: what making them took is freed before the pages
-        parts = forked_map(render_share, workers,
-                           meanwhile=lambda: files.update(site_files(site, layout)))
+    try:
+        parts = forked_map(render_share, workers, meanwhile=write_site_files)
     finally:
         gc.unfreeze()
     paths: list[str] = []
@@ -252,11 +258,8 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
         sources |= part.link_sources
         problems += part.problems
         scans |= part_scans
-    for path, data in files.items():
-        sink(path, data)
-        paths.append(path)
     return Output({}, bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),
-                  tuple(paths)), scans
+                  tuple(paths + site_paths)), scans
 
 
 def _make_downloads(site: Site, layout: Plan, cache: Cache, workers: int) -> None:
