@@ -10,6 +10,7 @@ their locks.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -27,8 +28,13 @@ def can_fork() -> bool:
 def forked_map(work: Callable[[int], Any], count: int, here: bool = True,
                meanwhile: Callable[[], Any] | None = None) -> list:
     """`[work(0), ..., work(count - 1)]`, each share in a forked child, except `work(0)`, which
-    runs in this process when `here` (after `meanwhile()`, run while the children work)."""
+    runs in this process when `here` (after `meanwhile()`, run while the children work).
+
+    Until all are done the collector leaves the objects that exist at the fork alone: looking
+    at them writes to them, which would give every process its own copy of their memory.
+    """
     children: list[tuple[int, Any]] = []
+    gc.freeze()
     try:
         for number in range(1 if here else 0, count):
             result = tempfile.TemporaryFile()
@@ -53,6 +59,7 @@ def forked_map(work: Callable[[int], Any], count: int, here: bool = True,
             results.append(value)
         return results
     finally:
+        gc.unfreeze()
         for pid, result in children:  # this process failed: its workers go too
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)

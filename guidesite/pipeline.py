@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import time
 from collections import Counter
@@ -242,11 +241,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
             site_paths.append(path)
         trim()
 
-    gc.freeze()  # the collector leaves the inherited objects alone: their pages stay shared
-    try:
-        parts = forked_map(render_share, workers, meanwhile=write_site_files)
-    finally:
-        gc.unfreeze()
+    parts = forked_map(render_share, workers, meanwhile=write_site_files)
     paths: list[str] = []
     bodies: dict = {}
     sources: dict = {}
