@@ -1,6 +1,6 @@
 """Benchmark: cold, warm and one-edit builds, serve latency, against Hugo and Pelican.
 
-    python benchmarks/bench.py [--sizes 100,500,1000,5000] [--no-others]
+    python benchmarks/bench.py [--sizes 100,500,1000,5000] [--runs 3] [--no-others]
 
 Generates the same deterministic corpus for each size (N articles per language, letters and
 tips in proportion), builds it with our generator in subprocesses (as an author would) and,
@@ -14,6 +14,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,10 @@ def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[flo
     return wall, peak, output
 
 
+TRASH = Path(tempfile.gettempdir()) / "guidesite-bench-trash"
+"""Where `set_aside` moves output; set beside the run's sites by `main`."""
+
+
 def set_aside(*folders: Path) -> None:
     """Move earlier output out of the way, to be deleted after the run.
 
@@ -89,9 +94,8 @@ def set_aside(*folders: Path) -> None:
     """
     for folder in folders:
         if folder.exists():
-            trash = folder.parent.parent / "trash"
-            trash.mkdir(exist_ok=True)
-            folder.rename(trash / f"{folder.parent.name}-{folder.name}-{time.time_ns()}")
+            TRASH.mkdir(parents=True, exist_ok=True)
+            folder.rename(TRASH / f"{folder.parent.name}-{folder.name}-{time.time_ns()}")
 
 
 def ours(work: Path, *extra: str) -> list[str]:
@@ -146,51 +150,70 @@ def row(name: str, seconds: float, pages: int, memory: int) -> str:
     return f"  {name:38} {seconds:8.2f} s {rate} pages/s {memory / 2**20:8.0f} MB"
 
 
-def bench(size: int, others: bool, work_root: Path) -> dict:
+def repeated(runs: int, command: list[str], cwd: Path, env: dict | None = None,
+             before=lambda: None) -> tuple[float, int, str]:
+    """Median wall time of `runs` runs (each after `before()`), their highest peak memory, and
+    the last run's output: single runs on a shared machine vary by a tenth or more."""
+    results = []
+    for _ in range(runs):
+        before()
+        results.append(measure(command, cwd, env))
+    return (statistics.median(r[0] for r in results), max(r[1] for r in results),
+            results[-1][2])
+
+
+def bench(size: int, others: bool, work_root: Path, runs: int) -> dict:
     work = work_root / f"n{size}"
     work.mkdir(parents=True, exist_ok=True)
     make_corpus(work, size)
     cache = {"XDG_CACHE_HOME": str(work / "xdg")}
-    set_aside(work / "site", work / ".cache")
-    print(f"\nN = {size} articles per language ({2 * size} articles)")
+    set_aside(work / "site", work / ".cache", work / ".site.spare")
+    print(f"\nN = {size} articles per language ({2 * size} articles), median of {runs} runs")
     result: dict = {}
     # the others first: our rebuilds replace whole sites, and file creation just after mass
     # deletion is slower (see set_aside), so after ours they would pay for our deletions
     if others and shutil.which("hugo"):
-        site = hugo_site(work / "content", work / "hugo")
-        hugo, hugo_memory, _ = measure(["hugo", "--quiet", "-s", str(site), "-d",
-                                        str(site / "public")], work)
-        hugo_pages = sum(1 for _ in (site / "public").rglob("index.html"))
-        print(row("hugo", hugo, hugo_pages, hugo_memory))
-        result |= {"hugo": hugo, "hugo_memory": hugo_memory}
-        site = hugo_site(work / "content", work / "hugo-same", same_pages=True)
-        same, same_memory, _ = measure(["hugo", "--quiet", "-s", str(site), "-d",
-                                        str(site / "public")], work)
-        same_pages = sum(1 for _ in (site / "public").rglob("*.html"))
-        print(row("hugo, our pages (+handouts, letters)", same, same_pages, same_memory))
-        result |= {"hugo_same": same}
+        for name, same_pages in (("hugo", False), ("hugo, our pages (+handouts, letters)", True)):
+            site = hugo_site(work / "content", work / ("hugo-same" if same_pages else "hugo"),
+                             same_pages)
+            seconds, memory, _ = repeated(
+                runs, ["hugo", "--quiet", "-s", str(site), "-d", str(site / "public")], work,
+                before=lambda site=site: set_aside(site / "public"))
+            pages = sum(1 for _ in (site / "public").rglob("*.html" if same_pages
+                                                           else "index.html"))
+            print(row(name, seconds, pages, memory))
+            result |= {"hugo_same": seconds} if same_pages else {"hugo": seconds,
+                                                                   "hugo_memory": memory}
     if others and shutil.which("pelican"):
         site = pelican_site(work / "content", work / "pelican")
-        pelican, pelican_memory, _ = measure(
-            ["pelican", str(site / "content"), "-o", str(site / "output"), "-s",
-             str(site / "pelicanconf.py"), "-q"], site)
+        pelican, pelican_memory, _ = repeated(
+            runs, ["pelican", str(site / "content"), "-o", str(site / "output"), "-s",
+                   str(site / "pelicanconf.py"), "-q"], site,
+            before=lambda: set_aside(site / "output"))
         pelican_pages = sum(1 for _ in (site / "output").rglob("*.html"))
         print(row("pelican", pelican, pelican_pages, pelican_memory))
         result |= {"pelican": pelican}
-    cold_search, memory, output = measure(ours(work), work, cache)
+
+    def fresh(*names: str):  # a build into a new folder, without what `names` held
+        return lambda: set_aside(*(work / name for name in names))
+
+    everything = ("site", ".cache", ".site.spare")
+    cold_search, memory, output = repeated(runs, ours(work), work, cache, fresh(*everything))
     pages = pages_of(output)
     print(row("ours: cold full build (with search)", cold_search, pages, memory))
-    set_aside(work / "site", work / ".cache")
-    cold, memory, _ = measure(ours(work, "--no-search"), work, cache)
+    cold, memory, _ = repeated(runs, ours(work, "--no-search"), work, cache, fresh(*everything))
     print(row("ours: cold full build (no search)", cold, pages, memory))
-    set_aside(work / "site")  # the letter downloads stay in the cache: Hugo makes none
-    cached, cached_memory, _ = measure(ours(work, "--no-search"), work, cache)
+    cached, cached_memory, _ = repeated(  # the letter downloads stay cached: Hugo makes none
+        runs, ours(work, "--no-search"), work, cache, fresh("site", ".site.spare"))
     print(row("ours: same, letter downloads cached", cached, pages, cached_memory))
-    warm, warm_memory, _ = measure(ours(work, "--no-search"), work, cache)
+    warm, warm_memory, _ = repeated(runs, ours(work, "--no-search"), work, cache)
     print(row("ours: warm rebuild, nothing changed", warm, pages, warm_memory))
     article = work / "content/en/articles/article-1.md"
-    article.write_text(article.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
-    edited, edit_memory, _ = measure(ours(work, "--no-search"), work, cache)
+
+    def edit() -> None:
+        article.write_text(article.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+
+    edited, edit_memory, _ = repeated(runs, ours(work, "--no-search"), work, cache, edit)
     print(row("ours: rebuild after editing one article", edited, pages, edit_memory))
     latency = serve_latency(work)
     print(f"  {'ours: serve, save -> page written':38} {min(latency) * 1000:8.0f} ms best, "
@@ -214,12 +237,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,500,1000,5000")
     parser.add_argument("--no-others", action="store_true", help="skip Hugo and Pelican")
     parser.add_argument("--work", type=Path, help="keep the generated sites here")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; hugo: {shutil.which('hugo') or 'not installed'}; "
           f"pelican: {shutil.which('pelican') or 'not installed'}")
     work_root = args.work or Path(tempfile.mkdtemp(prefix="guidesite-bench-"))
-    results = [bench(int(size), not args.no_others, work_root)
+    global TRASH
+    TRASH = work_root / "trash"  # on the same file system: moving is a rename
+    results = [bench(int(size), not args.no_others, work_root, args.runs)
                for size in args.sizes.split(",")]
     by_size = {r["size"]: r for r in results}
     if len(by_size) > 1:
