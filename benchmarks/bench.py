@@ -55,8 +55,13 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, str]:
-    """(wall seconds, peak tree memory in bytes, output) of one command."""
+def measure(command: list[str], cwd: Path, env: dict | None = None, sample: bool = False
+            ) -> tuple[float, int, str]:
+    """(wall seconds, peak tree memory in bytes or 0, output) of one command.
+
+    Memory is sampled only when asked: reading a process's memory map every 10 ms takes a
+    good part of a core, time a build on two cores would be charged for.
+    """
     peak = 0
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE,
@@ -70,7 +75,7 @@ def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[flo
             peak = max(peak, tree_rss(process.pid))
             time.sleep(0.01)
 
-    sampler = threading.Thread(target=sample, daemon=True)
+    sampler = threading.Thread(target=sample if sample else lambda: None, daemon=True)
     sampler.start()
     output = process.communicate()[0]
     wall = time.perf_counter() - started
@@ -152,14 +157,15 @@ def row(name: str, seconds: float, pages: int, memory: int) -> str:
 
 def repeated(runs: int, command: list[str], cwd: Path, env: dict | None = None,
              before=lambda: None) -> tuple[float, int, str]:
-    """Median wall time of `runs` runs (each after `before()`), their highest peak memory, and
-    the last run's output: single runs on a shared machine vary by a tenth or more."""
-    results = []
+    """Median wall time of `runs` runs (each after `before()`: single runs on a shared machine
+    vary by a tenth or more), the peak memory of one more run, and that run's output."""
+    walls = []
     for _ in range(runs):
         before()
-        results.append(measure(command, cwd, env))
-    return (statistics.median(r[0] for r in results), max(r[1] for r in results),
-            results[-1][2])
+        walls.append(measure(command, cwd, env)[0])
+    before()
+    _, peak, output = measure(command, cwd, env, sample=True)
+    return statistics.median(walls), peak, output
 
 
 def bench(size: int, others: bool, work_root: Path, runs: int) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?:;…]+(?=\s|$)|\n")
@@ -60,7 +60,7 @@ def _flesch(words: Counter[str], sentences: int) -> Readability:
     return Readability("flesch", score, level)
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _syllables(word: str) -> int:
     """English syllables of a word by vowel groups, with the usual silent-e correction.
 
