@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -181,8 +182,11 @@ PARALLEL_FROM = 400
 """Below this many files, a second process costs more than it saves."""
 
 
-def _load_in_forks(sources: list[SourceFile], load_item, settings: str, memo: FileMemo) -> None:
-    """Load the files not in `memo` yet in two processes, into `memo` (in the order loaded)."""
+def _load_in_forks(sources: list[SourceFile],
+                   load_item: Callable[[SourceFile, list[Diagnostic]], Item | None],
+                   settings: str, memo: FileMemo) -> None:
+    """Load the files not in `memo` yet by two processes, into `memo`, where the loop of
+    `load` then finds them."""
     todo = [source for source in sources if source.path not in memo]
     if len(todo) < PARALLEL_FROM or not can_fork():
         return
