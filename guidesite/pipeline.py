@@ -215,7 +215,8 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     no process holds the whole site in memory.
     """
     site, layout, known = job[0], job[1], job[3]
-    planned = {url + "index.html" if url == "" or url.endswith("/") else url for url in known}
+    pages = {route.url for route in layout.routes}  # the others in `known` are files already
+    planned = {route.path for route in layout.routes} | (known - pages)
     sink = _Sink(staging, site.config.base_url, planned)
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)

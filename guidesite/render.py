@@ -209,11 +209,14 @@ class Renderer:
     def _fragment(self, name: str, route: Route) -> _Fragment:
         keys = self.keys[route.lang or self.site.config.default_language]
         targets: list[str] = []
-        before = set(self.link_sources)
+        sources: list[tuple[str, SourceRef]] = []
 
         def url(target: str) -> str:
             targets.append(target)
-            return self.link(route, target)
+            href = self.link(route, target)
+            if (route.path, href) in self.link_sources:  # a target that is not planned
+                sources.append((href, self.link_sources[(route.path, href)]))
+            return href
 
         def key_url(key: str) -> str:
             return url(keys[key]) if key in keys else ""
@@ -221,8 +224,6 @@ class Renderer:
         html = self.envs[route.lang].get_template(name).render(
             url=url, key_url=key_url, key_target=keys.get,
             current=lambda target: target == route.url)
-        sources = [(href, self.link_sources[(path, href)])
-                   for path, href in set(self.link_sources) - before]
         return _Fragment(Markup(html.strip()), tuple(targets), tuple(sources))
 
     def page(self, route: Route) -> bytes | None:

@@ -158,11 +158,13 @@ def locked_out(out: Path, exc: BuildLocked) -> Diagnostic:
                  "wait for it to finish, or stop it; the site was left as it was")
 
 
-def write_failed(out: Path, exc: OSError) -> Diagnostic:
+def write_failed(out: Path, exc: OSError, kept: bool = True) -> Diagnostic:
+    """The site could not be written; `kept`: the previous site is untouched (a new folder
+    was being written, not the site itself)."""
     where = f" ({exc.filename})" if exc.filename else ""
     return error("write-failed", f"cannot write the site: {exc.strerror or exc}{where}",
                  SourceRef(str(out)), "check that the folder is writable and the disk is not "
-                 "full; the previous site was left as it was")
+                 "full" + ("; the previous site was left as it was" if kept else ""))
 
 
 class BuildLocked(Exception):
@@ -244,7 +246,7 @@ def update_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path
         for path in stale:
             path.unlink(missing_ok=True)
     except OSError as exc:
-        return [_cannot_write(out, exc)], written
+        return [write_failed(out, exc, kept=False)], written
     return [], written
 
 
@@ -254,13 +256,8 @@ def replace_files(out: Path, files: Mapping[str, bytes]) -> list[Diagnostic]:
         for rel, data in files.items():
             _replace_file(out.absolute() / rel, data)
     except OSError as exc:
-        return [_cannot_write(out, exc)]
+        return [write_failed(out, exc, kept=False)]
     return []
-
-
-def _cannot_write(out: Path, exc: OSError) -> Diagnostic:
-    return error("write-failed", f"cannot write the site: {exc.strerror} ({exc.filename})",
-                 SourceRef(str(out)), "check that the folder is writable and the disk is not full")
 
 
 def _holds(path: Path, data: bytes) -> bool:
