@@ -57,8 +57,8 @@
       (block.lines || []).forEach(function (line) {
         lines.push.apply(lines, String(line).split(/\r\n|\r|\n/));
       });
-      var gap = typeof block.gap === "number" && block.gap >= 0 ? Math.floor(block.gap)
-        : (index ? 1 : 0);
+      var gap = typeof block.gap === "number" && isFinite(block.gap) && block.gap >= 0
+        ? Math.floor(block.gap) : (index ? 1 : 0);
       return { lines: lines, align: block.align === "end" ? "end" : "start",
                bold: !!block.bold, gap: gap };
     });
@@ -324,7 +324,8 @@
     var day = new Date();
     day.setDate(day.getDate() + days);
     var url = String(reminder.url || "").replace(/[\u0000-\u0020\u007F]/g, "");
-    var host = (/^[a-z][a-z0-9+.-]*:\/\/([^\/?#:@]+)/i.exec(url) || [])[1] || "reminder.invalid";
+    var host = "reminder.invalid";
+    try { host = new URL(url).hostname || host; } catch (e) { /* no page address: keep it */ }
     var random = new Uint8Array(16), uid = "";
     crypto.getRandomValues(random);
     for (var i = 0; i < random.length; i++) uid += (random[i] + 256).toString(16).slice(1);
