@@ -1,16 +1,26 @@
 /* Files of the reader's own letter, made in this page: .docx, .odt and .txt of the letter, an
    .ics reminder and a draft of the answers. Nothing is sent anywhere; no third-party code.
 
-   The office files look like the blank templates the server makes (guidesite/downloads.py):
-   A4, 25 mm margins, Liberation Sans 11 pt, the letter's language set for spell checking.
-   A paragraph's `gap` (empty lines before it) becomes 12 pt of space before it per line (one
-   line of 11 pt text), never empty paragraphs. The .txt file is UTF-8 with LF line ends (like
-   the template's), a gap being that many blank lines.
-   The reminder is a 15-minute event at 09:00 floating time (the calendar's own time zone) on
-   the day `days` ahead, with an alarm at its start.
+   window.LetterFiles (each maker returns a File, a Blob named `filename` + extension, or a
+   plain Blob when no filename is given):
+   - docx(doc), odt(doc), txt(doc); doc = {lang, dir ("ltr"|"rtl"), title, author (the
+     reader's name or ""), filename (no extension), blocks: [{lines, align ("start"|"end"),
+     bold, gap}]}. One block is one paragraph, its lines joined by line breaks; gap = empty
+     lines before it (default 0 for the first block, 1 after).
+   - ics({title, url, description, lang, days, filename?}): a 15-minute event at 09:00 floating
+     time (the calendar's own time zone) `days` days from today, with a display alarm at its
+     start; the description gets the page URL appended; nothing else goes in.
+   - draft({key, lang, title, values, filename?}): JSON {format: "letter-draft", version: 1,
+     letter, lang, title, saved, values}; readDraft(text, {key, fields}) -> {lang, values}
+     with only the named fields that are strings, or throws an Error whose .code is
+     "not-json", "not-a-draft", "other-letter" (.title: that letter's title) or "newer-version".
+   - save(blob, filename?): downloads it (default name: the File's own).
 
-   window.LetterFiles: docx(doc), odt(doc), txt(doc), ics(reminder), draft(answers) -> File
-   (a Blob with a name); readDraft(text, expected) -> {lang, values}; save(blob, filename). */
+   The office files look like the blank templates the server makes (guidesite/downloads.py):
+   A4, 25 mm margins, Liberation Sans 11 pt, the document language set for spell checking. A
+   gap becomes 12 pt of space before the paragraph per empty line (one line of 11 pt text),
+   never empty paragraphs. The .txt file is UTF-8 with LF line ends like the template's, a gap
+   being that many blank lines; alignment and bold have no plain-text form. */
 (function () {
   "use strict";
   var FONT = "Liberation Sans";
