@@ -309,8 +309,8 @@
     var out = "", size = 0, i = 0, piece, code, bytes;
     while (i < line.length) {
       code = line.charCodeAt(i);
-      piece = code >= 0xD800 && code <= 0xDBFF && i + 1 < line.length ? line.substr(i, 2)
-        : line.charAt(i);
+      piece = (code & 0xFC00) === 0xD800 && (line.charCodeAt(i + 1) & 0xFC00) === 0xDC00
+        ? line.substr(i, 2) : line.charAt(i);
       bytes = piece.length === 2 ? 4 : code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
       if (size + bytes > 75) {
         out += "\r\n ";
