@@ -571,8 +571,14 @@ def _load_letter(source: SourceFile, config: SiteConfig,
         if autocomplete and not AUTOCOMPLETE.match(autocomplete):
             problems.append(error("wrong-type", f"'{autocomplete}' is not an autocomplete token",
                                   SourceRef(path, record.line_of("autocomplete")),
-                                  "use an HTML token such as name, email, tel, street-address, "
+                                  "use an HTML token such as name, email, tel, address-line1, "
                                   "postal-code or address-level2"))
+            autocomplete = ""
+        if autocomplete == "street-address" and not record.get("multiline", False):
+            problems.append(error("wrong-type", "'street-address' needs a multiline field",
+                                  SourceRef(path, record.line_of("autocomplete")),
+                                  "use 'address-line1' for a one-line street address, or add "
+                                  "'multiline: true'"))
             autocomplete = ""
         fields.append(LetterField(name, label, record.get("hint", "").strip(),
                                   record.get("example", "").strip("\n"), required,

@@ -249,7 +249,7 @@ def test_on_a_phone_the_letter_is_one_tap_away(browser, site_url) -> None:
 def test_personal_fields_help_the_reader(page, site_url) -> None:
     page.goto(site_url + POST_LETTER)
     tokens = {"your_name": "name", "your_email": "email", "your_phone": "tel",
-              "your_street": "street-address", "your_postcode": "postal-code",
+              "your_street": "address-line1", "your_postcode": "postal-code",
               "place": "address-level2"}
     for name, token in tokens.items():
         assert page.get_attribute(f"#field-{name}", "autocomplete") == token
