@@ -349,6 +349,9 @@ def test_remember_only_after_opt_in_and_forget(page, site_url) -> None:
     page.fill("#field-your_name", "Kim Lee")
     page.goto(site_url + POST_LETTER)  # a saved name fills the same field of other letters
     assert page.input_value("#field-your_name") == "Kim Lee"
+    page.fill("#field-date", "1 januari 2020")
+    page.reload()  # the date is not remembered: the next visit starts from today
+    assert page.input_value("#field-date") == format_date(dt.date.today(), "d MMMM y", locale="sv")
     page.click("#forget")
     assert page.evaluate("localStorage.length") == 0
     assert page.input_value("#field-your_name") == ""

@@ -268,8 +268,11 @@
 
   /* ---- Remember on this device (opt-in) ---- */
 
+  /* Everything but the date, which is today's on the next visit. */
   function save(given) {
-    try { window.localStorage.setItem(STORE, JSON.stringify(given)); } catch (e) { /* private mode */ }
+    var kept = {};
+    Object.keys(given).forEach(function (name) { if (name !== "date") kept[name] = given[name]; });
+    try { window.localStorage.setItem(STORE, JSON.stringify(kept)); } catch (e) { /* private mode */ }
   }
 
   function load() {
