@@ -274,7 +274,7 @@ for lang, slug in reversed(json.loads(sys.argv[2])):  # each after others than i
     letter = next(i for i in site.items if i.kind == "letter" and i.lang == lang
                   and i.slug == slug)
     meta = DocumentMeta(letter.title, site.strings[lang].values["letter_subject"],
-                        site.config.organisation, letter.updated or letter.date, lang)
+                        "", letter.updated or letter.date, lang)
     for name, data in letter_downloads(letter, meta).items():
         out[f"{slug}.{name}"] = hashlib.sha256(data).hexdigest()
 print(json.dumps(out))
