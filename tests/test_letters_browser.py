@@ -425,7 +425,7 @@ def test_draft_saved_as_a_file_and_restored(page, site_url, tmp_path) -> None:
     page.set_input_files("#draft-file", str(saved))
     expect(page.locator("#field-role")).to_have_value("baker")
     assert page.input_value("#field-your_name") == "Kim Lee"
-    assert "saved answers have been filled in" in page.inner_text("#letter-status")
+    expect(page.locator("#letter-status")).to_contain_text("saved answers have been filled in")
 
     page.fill("#field-role", "cook")  # something written: ask before replacing it
     page.once("dialog", lambda dialog: dialog.dismiss())

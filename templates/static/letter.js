@@ -403,6 +403,7 @@
     picker.addEventListener("change", function () {
       var file = picker.files && picker.files[0];
       if (!file) return;
+      picker.value = "";  // choosing the same file again is a change too
       var reader = new FileReader();
       reader.onload = function () { restore(String(reader.result)); };
       reader.readAsText(file);
@@ -435,7 +436,9 @@
     }
     var current = values();
     var differs = inputs.some(function (input) {
-      return current[input.name] && current[input.name] !== (draft.values[input.name] || "");
+      var value = current[input.name];
+      if (input === dateInput && value === today(chosen().lang)) return false;  // the default
+      return value && value !== (draft.values[input.name] || "");
     });
     if (differs && !window.confirm(messages.msg_draft_confirm)) {
       say(messages.msg_draft_kept);
