@@ -134,16 +134,22 @@ def parse_body(body: str, first_line: int, path: str, problems: list[Diagnostic]
     return tuple(paragraphs)
 
 
-def slots_in(parts: Line) -> list[str]:
-    """Every field a line names: its slots, its conditions and the slots inside them."""
-    names: list[str] = []
+def references(parts: Line) -> list[tuple[str, str]]:
+    """Every field a line names, as (name, how it is written): `{name}` or `{if name}`."""
+    found: list[tuple[str, str]] = []
     for part in parts:
         if isinstance(part, Slot):
-            names.append(part.name)
+            found.append((part.name, f"{{{part.name}}}"))
         elif isinstance(part, Choice):
-            names.append(part.name)
-            names.extend(p.name for p in (*part.then, *part.otherwise) if isinstance(p, Slot))
-    return names
+            found.append((part.name, f"{{if {part.name}}}"))
+            found.extend((p.name, f"{{{p.name}}}") for p in (*part.then, *part.otherwise)
+                         if isinstance(p, Slot))
+    return found
+
+
+def slots_in(parts: Line) -> list[str]:
+    """Every field a line names: its slots, its conditions and the slots inside them."""
+    return [name for name, _ in references(parts)]
 
 
 def outer_slots(parts: Line) -> list[str]:

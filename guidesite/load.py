@@ -15,7 +15,16 @@ from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
 from .forks import can_fork, forked_map
-from .letters import FIELD_NAME, RESERVED, greeting, outer_slots, parse_body, parse_line, slots_in
+from .letters import (
+    FIELD_NAME,
+    RESERVED,
+    greeting,
+    outer_slots,
+    parse_body,
+    parse_line,
+    references,
+    slots_in,
+)
 from .lock import read_lock
 from .model import (
     FOLDERS,
@@ -594,7 +603,7 @@ def _load_letter(source: SourceFile, config: SiteConfig,
                                   did_you_mean(name, declared) or f"declare '{name}' in 'fields'"))
     for paragraph in paragraphs:
         for offset, line in enumerate(paragraph.lines):
-            for name in slots_in(line):
+            for name, written in references(line):
                 used.add(name)
                 if name == SUBJECT and not paragraph.is_subject:
                     problems.append(error(
@@ -603,7 +612,7 @@ def _load_letter(source: SourceFile, config: SiteConfig,
                         "put a blank line before and after {subject}"))
                 elif name not in declared and name != SUBJECT:
                     problems.append(error(
-                        "unknown-placeholder", f"the letter uses undeclared field '{{{name}}}'",
+                        "unknown-placeholder", f"the letter uses undeclared field '{written}'",
                         SourceRef(path, paragraph.line + offset),
                         did_you_mean(name, declared) or f"declare '{name}' in 'fields'"))
     optional = {f.name for f in fields if not f.required}
