@@ -53,15 +53,16 @@ subject: "{subject}"
 guide: |
   {guide}
 fields:
-  - name: contact_name
+  - name: recipient_name
     label: {contact}
     hint: {contact_hint}
-    example: Sara Lind
-    required: true
+    example: Sara
+    required: false
   - name: your_name
     label: {you}
     example: Alex Nilsson
     required: true
+    autocomplete: name
 ---
 {greeting}
 
@@ -93,16 +94,20 @@ _WORDS = {
                intro="Skriv en kort inledning.", section="Första avsnittet",
                body="Skriv texten här.", role="Studie- och yrkesvägledare", tag="ämne",
                subject="Ämnesrad", guide="Vad brevet är till för, när och hur det skickas.",
-               contact="Kontaktpersonens namn", contact_hint="Den du skriver till.",
-               you="Ditt namn", greeting="Hej {contact_name}!",
+               contact="Mottagarens namn", contact_hint="Förnamnet räcker, till exempel Sara. "
+               "Lämna tomt om du inte vet vem du skriver till.",
+               you="Ditt namn", greeting="{if recipient_name}Hej {recipient_name}!{else}Hej!{end}",
                closing="Med vänliga hälsningar", tip_title="Ett första tips",
                tip_body="Skriv tipset här."),
     "en": dict(summary="Write one or two sentences on what the text helps with.",
                intro="Write a short introduction.", section="First section",
                body="Write the text here.", role="Careers adviser", tag="topic",
                subject="Subject line", guide="What the letter is for, when and how to send it.",
-               contact="Contact person's name", contact_hint="The person you write to.",
-               you="Your name", greeting="Dear {contact_name},", closing="Kind regards",
+               contact="Recipient's name", contact_hint="Their name as they sign their "
+               "e-mails, for example Sara Lind or Ms Lind. Leave it empty if you don't know who "
+               "will read it.", you="Your name",
+               greeting="{if recipient_name}Dear {recipient_name},{else}Dear Hiring Manager,{end}",
+               closing="Kind regards,",
                tip_title="A first tip", tip_body="Write the tip here."),
 }
 

@@ -32,13 +32,16 @@ import struct
 from dataclasses import dataclass
 from functools import cache
 
-from .letters import fill
+from .letters import SIGNATURE_GAP, align, fill, roles
 from .model import Letter
 
 FORMATS = ("docx", "odt", "pdf", "txt")
 FONT = "Liberation Sans"
 """Font family of the office formats: metric-compatible with Arial, installed with LibreOffice."""
 PDF_FONTS = '"DejaVu Sans", "Liberation Sans", sans-serif'
+LINE_PT = 14
+"""One empty line of 11 pt text, in points: the unit of a block's `gap`."""
+LINE_EM = 1.4
 _REGIONS = {"sv": "SE", "en": "GB"}
 """Default region of a bare language code, for spell checking in word processors."""
 
@@ -52,15 +55,25 @@ class DocumentMeta:
     subject_label: str
     """Put before the subject line: `Ämne:` / `Subject:`."""
     author: str
-    """Organisation name: `Våga fråga`."""
+    """The document's author: empty for a blank template (never the site's name)."""
     date: dt.date
     """Creation and modification date of the documents (the letter's `updated` or `date`)."""
     lang: str
     """BCP 47 language tag of the letter: `sv`."""
 
 
-Block = tuple[list[str], bool]
-"""A paragraph as its lines, and whether it is the (bold) subject line."""
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of a download: its lines (joined by line breaks), where it sits, whether it
+    is bold (the subject line), and how many empty lines come before it. The browser's filled
+    downloads (`LetterFiles` in letter-files.js) take the same shape."""
+
+    lines: tuple[str, ...]
+    align: str = "start"
+    bold: bool = False
+    gap: int = 1
+    heading: bool = False
+    """The subject line: a heading in the tagged PDF's structure."""
 
 
 def letter_downloads(letter: Letter, meta: DocumentMeta) -> dict[str, bytes]:
@@ -75,17 +88,26 @@ def letter_downloads(letter: Letter, meta: DocumentMeta) -> dict[str, bytes]:
 
 
 def letter_blocks(letter: Letter, meta: DocumentMeta) -> list[Block]:
-    """The letter's paragraphs, blanks as `[Label]`, with the subject where it belongs.
+    """The blank template's paragraphs, blanks as `[Label]`, laid out as the letter is sent.
 
     An e-mail starts with `Subject: ...`; a paper letter places its subject itself with a
-    `{subject}` paragraph (after place and date in Swedish, before the greeting in English).
+    `{subject}` paragraph, sets sender and date where the language's convention puts them
+    (`letters.align`) and leaves room for the signature above the typed name.
     """
     subject = fill(letter.subject, letter.blank)
     blocks: list[Block] = [] if letter.subject_in_body else [
-        ([f"{meta.subject_label} {subject}"], True)]
-    for paragraph in letter.paragraphs:
-        blocks.append(([subject], True) if paragraph.is_subject else (
-            [fill(line, letter.blank) for line in paragraph.lines], False))
+        Block((f"{meta.subject_label} {subject}",), bold=True, gap=0, heading=True)]
+    for paragraph, role in zip(letter.paragraphs, roles(letter), strict=True):
+        gap = 1 if blocks else 0
+        if paragraph.is_subject:
+            blocks.append(Block((subject,), bold=True, gap=gap, heading=True))
+            continue
+        lines = tuple(fill(line, letter.blank) for line in paragraph.lines)
+        if role == "closing" and len(lines) > 1:
+            blocks.append(Block(lines[:-1], gap=gap))
+            blocks.append(Block(lines[-1:], gap=SIGNATURE_GAP))
+        else:
+            blocks.append(Block(lines, align(letter, role), gap=gap))
     return blocks
 
 
@@ -101,7 +123,8 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 def txt_bytes(blocks: list[Block]) -> bytes:
     """Plain UTF-8 text with newline line ends: for any e-mail program or editor."""
-    return ("\n\n".join("\n".join(lines) for lines, _ in blocks) + "\n").encode()
+    return ("".join("\n" * (block.gap + 1 if n else 0) + "\n".join(block.lines)
+                    for n, block in enumerate(blocks)) + "\n").encode()
 
 
 def docx_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
@@ -110,14 +133,21 @@ def docx_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
     The document set up for the language (see `_blank_docx`) gets the letter as its body and
     every core property written here, so nothing of an earlier letter remains.
     """
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
     document = _blank_docx(meta.lang)
     document.element.body.clear_content()  # all but the page settings
-    for lines, bold in blocks:
+    for block in blocks:
         paragraph = document.add_paragraph()
-        for number, line in enumerate(lines):
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.space_before = Pt(LINE_PT * block.gap)
+        if block.align == "end":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for number, line in enumerate(block.lines):
             if number:
                 paragraph.add_run().add_break()
-            paragraph.add_run(line).bold = bold or None
+            paragraph.add_run(line).bold = block.bold or None
 
     properties = document.core_properties
     properties.title, properties.language = meta.title, meta.lang
@@ -208,11 +238,21 @@ def odt_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
         fontname=FONT, fontsize="11pt", language=language, country=region or "none"))
     document.styles.addElement(default)
     body_style = Style(name="Standard", family="paragraph", attributes={"class": "text"})
-    body_style.addElement(ParagraphProperties(margintop="0mm", marginbottom="3.5mm"))
+    body_style.addElement(ParagraphProperties(margintop="0mm", marginbottom="0mm"))
     document.styles.addElement(body_style)
-    subject_style = Style(name="Subject", family="paragraph", parentstylename=body_style)
-    subject_style.addElement(TextProperties(fontweight="bold"))
-    document.styles.addElement(subject_style)
+    styles: dict[tuple[str, bool, int], Style] = {}
+    for block in blocks:  # one automatic style per look, as LibreOffice itself writes them
+        look = (block.align, block.bold, block.gap)
+        if look not in styles:
+            style = Style(name=f"P{len(styles) + 1}", family="paragraph",
+                          parentstylename=body_style)
+            style.addElement(ParagraphProperties(
+                margintop=f"{LINE_PT * block.gap}pt", marginbottom="0mm",
+                textalign="end" if block.align == "end" else "start"))
+            if block.bold:
+                style.addElement(TextProperties(fontweight="bold"))
+            document.automaticstyles.addElement(style)
+            styles[look] = style
 
     layout = PageLayout(name="A4")
     layout.addElement(PageLayoutProperties(
@@ -221,9 +261,9 @@ def odt_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
     document.automaticstyles.addElement(layout)
     document.masterstyles.addElement(MasterPage(name="Standard", pagelayoutname=layout))
 
-    for lines, bold in blocks:
-        paragraph = P(stylename=subject_style if bold else body_style)
-        for number, line in enumerate(lines):
+    for block in blocks:
+        paragraph = P(stylename=styles[(block.align, block.bold, block.gap)])
+        for number, line in enumerate(block.lines):
             if number:
                 paragraph.addElement(LineBreak())
             paragraph.addText(line)
@@ -246,9 +286,15 @@ def pdf_html(blocks: list[Block], meta: DocumentMeta) -> str:
     def text(value: str) -> str:
         return html.escape(value, quote=True)
 
-    opening = {True: '<p class="subject">', False: "<p>"}
-    body = "\n".join(opening[bold] + "<br>".join(text(line) for line in lines) + "</p>"
-                     for lines, bold in blocks)
+    def paragraph(block: Block) -> str:
+        tag = "h1" if block.heading else "p"
+        style = f"margin-top: {block.gap * LINE_EM:.2f}em"
+        if block.align == "end":
+            style += "; text-align: end"
+        inner = "<br>".join(text(line) for line in block.lines)
+        return f'<{tag} style="{style}">{inner}</{tag}>'
+
+    body = "\n".join(paragraph(block) for block in blocks)
     return f"""<!DOCTYPE html>
 <html lang="{text(meta.lang)}">
 <head>
@@ -260,8 +306,8 @@ def pdf_html(blocks: list[Block], meta: DocumentMeta) -> str:
 <style>
 @page {{ size: A4; margin: 22mm; }}
 body {{ font-family: {PDF_FONTS}; font-size: 11pt; line-height: 1.4; margin: 0; }}
-p {{ margin: 0 0 0.9em; }}
-.subject {{ font-weight: bold; }}
+p, h1 {{ margin: 0; }}
+h1 {{ font-size: 11pt; font-weight: bold; }}
 </style>
 </head>
 <body>
@@ -279,7 +325,8 @@ def pdf_bytes(blocks: list[Block], meta: DocumentMeta) -> bytes:
     from weasyprint import HTML
 
     page = HTML(string=pdf_html(blocks, meta), base_url=None)
-    return page.write_pdf(pdf_identifier=True, font_config=_font_config())
+    return page.write_pdf(pdf_identifier=True, pdf_variant="pdf/ua-1",
+                          font_config=_font_config())
 
 
 @cache

@@ -15,7 +15,16 @@ from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
 from .forks import can_fork, forked_map
-from .letters import FIELD_NAME, parse_body, parse_line, slots_in
+from .letters import (
+    FIELD_NAME,
+    RESERVED,
+    greeting,
+    outer_slots,
+    parse_body,
+    parse_line,
+    references,
+    slots_in,
+)
 from .lock import read_lock
 from .model import (
     FOLDERS,
@@ -86,7 +95,10 @@ LETTER_SCHEMA: schema.Schema = _COMMON | {
         "example": Field("text"),
         "required": Field("bool"),
         "multiline": Field("bool"),
+        "autocomplete": Field("text"),
     }),
+    "checklist": Field("texts"),
+    "remind_after_days": Field("int"),
 }
 TIPS_SCHEMA: schema.Schema = {
     "title": Field("text", required=True),
@@ -550,6 +562,11 @@ def _load_letter(source: SourceFile, config: SiteConfig,
                                   "write {subject} alone in a paragraph to place the subject "
                                   "line in the letter; name the field something else"))
             continue
+        if name in RESERVED:
+            problems.append(error("bad-field", f"'{name}' is reserved", at,
+                                  "{if}, {else} and {end} belong to the letter syntax; name "
+                                  "the field something else"))
+            continue
         if any(f.name == name for f in fields):
             problems.append(error("duplicate-field", f"field '{name}' is declared twice", at,
                                   "declare each field once"))
@@ -559,9 +576,22 @@ def _load_letter(source: SourceFile, config: SiteConfig,
             problems.append(error("missing-field", f"required field '{name}' has no label", at,
                                   "add 'label: ...', the text shown beside the input"))
         label = record.get("label", "").strip() or name.replace("_", " ").capitalize()
+        autocomplete = record.get("autocomplete", "").strip()
+        if autocomplete and not AUTOCOMPLETE.match(autocomplete):
+            problems.append(error("wrong-type", f"'{autocomplete}' is not an autocomplete token",
+                                  SourceRef(path, record.line_of("autocomplete")),
+                                  "use an HTML token such as name, email, tel, address-line1, "
+                                  "postal-code or address-level2"))
+            autocomplete = ""
+        if autocomplete == "street-address" and not record.get("multiline", False):
+            problems.append(error("wrong-type", "'street-address' needs a multiline field",
+                                  SourceRef(path, record.line_of("autocomplete")),
+                                  "use 'address-line1' for a one-line street address, or add "
+                                  "'multiline: true'"))
+            autocomplete = ""
         fields.append(LetterField(name, label, record.get("hint", "").strip(),
                                   record.get("example", "").strip("\n"), required,
-                                  record.get("multiline", False), at.line))
+                                  record.get("multiline", False), at.line, autocomplete))
     subject = parse_line(values["subject"], SourceRef(path, values.line_of("subject")), problems)
     paragraphs = parse_body(identity["body"], identity["body_line"], path, problems)
     declared = {f.name for f in fields}
@@ -573,7 +603,7 @@ def _load_letter(source: SourceFile, config: SiteConfig,
                                   did_you_mean(name, declared) or f"declare '{name}' in 'fields'"))
     for paragraph in paragraphs:
         for offset, line in enumerate(paragraph.lines):
-            for name in slots_in(line):
+            for name, written in references(line):
                 used.add(name)
                 if name == SUBJECT and not paragraph.is_subject:
                     problems.append(error(
@@ -582,9 +612,26 @@ def _load_letter(source: SourceFile, config: SiteConfig,
                         "put a blank line before and after {subject}"))
                 elif name not in declared and name != SUBJECT:
                     problems.append(error(
-                        "unknown-placeholder", f"the letter uses undeclared field '{{{name}}}'",
+                        "unknown-placeholder", f"the letter uses undeclared field '{written}'",
                         SourceRef(path, paragraph.line + offset),
                         did_you_mean(name, declared) or f"declare '{name}' in 'fields'"))
+    optional = {f.name for f in fields if not f.required}
+    found = greeting(paragraphs)
+    if found is not None:
+        paragraph, line = found
+        loose = [name for name in outer_slots(line) if name in optional]
+        if loose:
+            problems.append(error(
+                "greeting-optional-field", f"the greeting uses optional field '{{{loose[0]}}}' "
+                "outside {if}", SourceRef(path, paragraph.line),
+                f"write {{if {loose[0]}}}Hej {{{loose[0]}}}!{{else}}Hej!{{end}} so the greeting "
+                "reads well when it is empty"))
+    remind = values.get("remind_after_days", 0)
+    if "remind_after_days" in values and not 1 <= remind <= 365:
+        problems.append(error("wrong-type", "'remind_after_days' must be between 1 and 365",
+                              SourceRef(path, values.line_of("remind_after_days")),
+                              "write the number of days, e.g. remind_after_days: 14"))
+        remind = 0
     for letter_field in fields:
         if letter_field.name not in used:
             problems.append(error(
@@ -594,7 +641,13 @@ def _load_letter(source: SourceFile, config: SiteConfig,
     return Letter(
         **identity, channel=channel, subject=subject,
         guide=values["guide"], guide_line=values.line_of("guide") + 1, fields=tuple(fields),
-        paragraphs=paragraphs, translated_from=values.get("translated_from", ""))
+        paragraphs=paragraphs, translated_from=values.get("translated_from", ""),
+        checklist=tuple(c.strip() for c in values.get("checklist", ()) if c.strip()),
+        remind_after_days=remind)
+
+
+AUTOCOMPLETE = re.compile(r"^[a-z0-9-]+( [a-z0-9-]+)*$")
+"""An autocomplete value: lowercase tokens such as `name`, `email`, `address-level2`."""
 
 
 def _load_tips(source: SourceFile, config: SiteConfig,

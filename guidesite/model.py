@@ -138,6 +138,8 @@ class LetterField:
     required: bool
     multiline: bool
     line: int
+    autocomplete: str = ""
+    """HTML autocomplete token for personal fields (`name`, `email`, `tel`, ...), or none."""
 
 
 SUBJECT = "subject"
@@ -152,10 +154,25 @@ class Slot:
 
 
 @dataclass(frozen=True)
-class LetterParagraph:
-    """A paragraph of a letter: lines kept as written, each a run of text and slots."""
+class Choice:
+    """`{if name}then{else}otherwise{end}`: text that depends on whether a field is filled.
 
-    lines: tuple[tuple[str | Slot, ...], ...]
+    Blank templates always show `then` (with `[Label]` for its slots)."""
+
+    name: str
+    then: tuple[str | Slot, ...]
+    otherwise: tuple[str | Slot, ...] = ()
+
+
+Part = str | Slot | Choice
+Line = tuple[Part, ...]
+
+
+@dataclass(frozen=True)
+class LetterParagraph:
+    """A paragraph of a letter: lines kept as written, each a run of text, slots and choices."""
+
+    lines: tuple[Line, ...]
     line: int
 
     @property
@@ -169,13 +186,17 @@ class Letter(Item):
     kind: ClassVar[str] = "letter"
     channel: str = "email"
     """'email' or 'post'."""
-    subject: tuple[str | Slot, ...] = ()
+    subject: Line = ()
     guide: str = ""
     """Markdown: what the letter is for and how to send it."""
     guide_line: int = 0
     fields: tuple[LetterField, ...] = ()
     paragraphs: tuple[LetterParagraph, ...] = ()
     translated_from: str = ""
+    checklist: tuple[str, ...] = ()
+    """Short questions the reader sees before sending ("Is the company's name right?")."""
+    remind_after_days: int = 0
+    """Letters that wait for an answer offer an .ics reminder this many days ahead (0: none)."""
 
     @property
     def subject_in_body(self) -> bool:
@@ -185,6 +206,10 @@ class Letter(Item):
     def label(self, name: str) -> str:
         """The label shown for slot `name` (its name when the field is not declared)."""
         return next((f.label for f in self.fields if f.name == name), name)
+
+    def required(self, name: str) -> bool:
+        """Whether the reader must fill field `name` before sending."""
+        return any(f.required for f in self.fields if f.name == name)
 
     def blank(self, name: str) -> str:
         """How an unfilled slot reads in templates and downloads: `[Label]`."""

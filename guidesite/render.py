@@ -262,6 +262,9 @@ class Renderer:
         }
         if isinstance(item, Letter) and route.kind == "letter":
             context.update(_letter_context(site, item, by_key, bodies))
+            # letter-files.js (the filled downloads) is optional: without it the page offers
+            # the templates alone
+            context["letter_files"] = (self.templates / "static" / "letter-files.js").is_file()
             context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
                                     for fmt in FORMATS]
         try:
@@ -335,15 +338,21 @@ def _letter_context(site: Site, letter: Letter, by_key: dict, bodies: dict) -> d
     versions = [by_key[(lang.code, letter.key)] for lang in site.config.languages
                 if (lang.code, letter.key) in by_key]
     names = Locale.parse(letter.lang).languages
-    data = {v.lang: as_data(v) | {"subject_label": site.strings[v.lang].values["letter_subject"]}
+    data = {v.lang: as_data(v) | {"subject_label": site.strings[v.lang].values["letter_subject"],
+                                  "dir": site.config.language(v.lang).dir}
             for v in versions}
     strings = site.strings[letter.lang].values
-    messages = {name: strings[f"letter_{name}"] for name in ("copied", "copy_failed", "forgotten")}
+    messages = {name.removeprefix("letter_"): text for name, text in strings.items()
+                if name.startswith("letter_msg_")} | {
+        name: strings[f"letter_{name}"] for name in ("copied", "copy_failed", "forgotten")}
     return {
         "guide": bodies[letter.source.path].rendered,
         "versions": [{"lang": v.lang, "language": names.get(v.lang, v.lang).capitalize()}
                      for v in versions],
-        "letter_json": json.dumps({"lang": letter.lang, "versions": data, "messages": messages},
+        "letter_json": json.dumps({"lang": letter.lang, "key": letter.key, "versions": data,
+                                   "messages": messages, "site_url": site.config.base_url,
+                                   "remind_after_days": letter.remind_after_days,
+                                   "slug": letter.slug},
                                   ensure_ascii=False,
                                   sort_keys=True).replace("<", "\\u003c"),
     }
@@ -370,7 +379,7 @@ def downloads_missing(site: Site, letters: list[Letter], cache: Cache) -> bool:
 def _document_meta(site: Site, letter: Letter) -> DocumentMeta:
     return DocumentMeta(title=letter.title,
                         subject_label=site.strings[letter.lang].values["letter_subject"],
-                        author=site.config.organisation, date=letter.updated or letter.date,
+                        author="", date=letter.updated or letter.date,
                         lang=letter.lang)
 
 

@@ -20,6 +20,7 @@ from guidesite.downloads import FORMATS, DocumentMeta, letter_downloads
 from guidesite.letters import as_text
 from guidesite.load import load
 from guidesite.model import Letter
+from guidesite.render import _document_meta
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = {
@@ -49,13 +50,8 @@ def site():
 
 
 def meta_for(site, letter: Letter) -> DocumentMeta:
-    return DocumentMeta(
-        title=letter.title,
-        subject_label=site.strings[letter.lang].values["letter_subject"],
-        author=site.config.organisation,
-        date=letter.updated or letter.date,
-        lang=letter.lang,
-    )
+    """The metadata the build gives a letter's downloads."""
+    return _document_meta(site, letter)
 
 
 @pytest.fixture(scope="module", params=sorted(LETTERS))
@@ -70,6 +66,9 @@ def case(request, site):
     paragraphs = text.rstrip("\n").split("\n\n")
     if not letter.subject_in_body:  # an e-mail starts with its subject line
         paragraphs.insert(0, subject_line(letter, meta))
+    else:  # a posted letter's typed name stands apart, below the space for the signature
+        closing, name = paragraphs.pop().rsplit("\n", 1)
+        paragraphs += [closing, name]
     return letter, meta, letter_downloads(letter, meta), paragraphs
 
 
@@ -94,8 +93,55 @@ def test_formats(case):
 
 def test_txt(case):
     letter, meta, downloads, paragraphs = case
-    assert downloads["txt"].decode("utf-8") == "\n\n".join(paragraphs) + "\n"
+    expected = "\n\n".join(paragraphs) + "\n"
+    if letter.channel == "post":  # three empty lines to sign in, above the typed name
+        expected = expected[:expected.rindex("\n\n")] + "\n\n\n\n" + paragraphs[-1] + "\n"
+    assert downloads["txt"].decode("utf-8") == expected
     assert b"\r" not in downloads["txt"]
+
+
+def test_blank_templates_have_no_author(case):
+    _, meta, downloads, _ = case
+    assert meta.author == ""  # never the site's name: the reader is the author
+
+
+def test_posted_letter_layout(site):
+    """Signature space above the typed name; a British letter's sender and date on the right."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    for lang, slug in (LETTERS["sv-post"], LETTERS["en-post"]):
+        letter = next(i for i in site.items if i.kind == "letter" and i.slug == slug)
+        made = letter_downloads(letter, meta_for(site, letter))
+        document = docx.Document(io.BytesIO(made["docx"]))
+        paragraphs = document.paragraphs
+        assert paragraphs[-1].text == "[" + letter.label("your_name") + "]"
+        gaps = [p.paragraph_format.space_before.pt for p in paragraphs]
+        assert gaps[-1] >= 3 * gaps[-2] > 0
+        right = [p.text.split("\n")[0] for p in paragraphs
+                 if p.alignment == WD_ALIGN_PARAGRAPH.RIGHT]
+        assert right == ([] if lang == "sv" else ["[Your name]", "[Today's date]"])
+
+
+def test_pdf_is_tagged_for_screen_readers(case, tmp_path):
+    import pypdf
+
+    letter, meta, downloads, _ = case
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(downloads["pdf"])
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+    assert "Tagged:          yes" in info
+    assert f"Title:           {meta.title}" in info
+    tree = subprocess.run(["pdfinfo", "-struct", str(path)], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    kinds = [line.split()[0] for line in tree.splitlines() if line.strip()]
+    assert kinds[0] == "Document" and kinds.count("H1") == 1
+    assert kinds.count("P") >= 6
+    root = pypdf.PdfReader(path).trailer["/Root"]
+    assert root["/Lang"] == meta.lang
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 - a PDF boolean
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712
 
 
 def test_docx(case):
@@ -151,7 +197,9 @@ def test_odt(case):
     assert [teletype.extractText(p) for p in found] == paragraphs
     assert any(p.getElementsByType(text.LineBreak) for p in found)
 
-    styles = {s.getAttrNS(STYLENS, "name"): s for s in document.styles.getElementsByType(Style)}
+    styles = {s.getAttrNS(STYLENS, "name"): s for s in [
+        *document.styles.getElementsByType(Style),
+        *document.automaticstyles.getElementsByType(Style)]}
     subject_style = styles[found[subject_at(letter)].getAttrNS(text.TEXTNS, "style-name")]
     weights = [t.getAttrNS(FONS, "font-weight")
                for t in subject_style.getElementsByType(TextProperties)]
@@ -226,7 +274,7 @@ for lang, slug in reversed(json.loads(sys.argv[2])):  # each after others than i
     letter = next(i for i in site.items if i.kind == "letter" and i.lang == lang
                   and i.slug == slug)
     meta = DocumentMeta(letter.title, site.strings[lang].values["letter_subject"],
-                        site.config.organisation, letter.updated or letter.date, lang)
+                        "", letter.updated or letter.date, lang)
     for name, data in letter_downloads(letter, meta).items():
         out[f"{slug}.{name}"] = hashlib.sha256(data).hexdigest()
 print(json.dumps(out))
