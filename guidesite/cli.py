@@ -158,7 +158,7 @@ def summary(result: Result) -> str:
 
 def _counts(result: Result) -> str:
     errors = sum(d.severity == "error" for d in result.diagnostics)
-    warnings = len(result.diagnostics) - errors
+    warnings = sum(d.severity == "warning" for d in result.diagnostics)
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
