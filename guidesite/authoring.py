@@ -144,11 +144,12 @@ class Status:
     kind: str
     key: str
     states: dict[str, str]
-    """Language -> 'source', 'missing', 'present', 'up to date' or 'outdated'."""
+    """Language -> 'source', 'missing', 'broken', 'present', 'up to date' or 'outdated'."""
 
 
 def translation_status(site: Site) -> list[Status]:
-    """Every item key by language, compared with the default language's version."""
+    """Every item key by language, compared with the default language's version; a file that
+    failed to load is 'broken', not 'missing' (its errors are reported by the caller)."""
     default = site.config.default_language
     codes = [lang.code for lang in site.config.languages]
     grouped: dict[tuple[str, str], dict[str, Item]] = {}
@@ -161,7 +162,7 @@ def translation_status(site: Site) -> list[Status]:
         for code in codes:
             item = versions.get(code)
             if item is None:
-                states[code] = "missing"
+                states[code] = "broken" if (code, key) in site.unloaded else "missing"
             elif item is source:
                 states[code] = "source"
             elif source is None or not item.translated_from:

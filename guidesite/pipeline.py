@@ -56,6 +56,8 @@ class Builder:
         self.last: LastBuild | None = None
         """The last in-place build, when it succeeded: the start of a quick rebuild."""
         self.tree: ContentTree | None = None
+        self.drafts: list[str] = []
+        """Files of the draft items the last build loaded."""
         self.lock_update: str | None = None
         """`--update-lock`: the lock text this build records once it has succeeded."""
 
@@ -87,6 +89,7 @@ class Builder:
         if site is None:
             return _finish(problems, started)
         self.config = site.config
+        self.drafts = sorted(item.source.path for item in site.items if item.draft)
         problems += validate(site, today())
         if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
                for d in problems):  # every page depends on these: rendering would only repeat
