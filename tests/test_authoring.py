@@ -69,3 +69,40 @@ def test_old_review_dates_are_warnings(make_content, tmp_path) -> None:
     result = run_build("check", "--content", content)
     assert result.returncode == 0
     assert "gammal.md:6: warning[review-due]: last reviewed 2020-01-01" in result.stderr
+
+
+def test_check_checks_drafts_too_and_says_which_are_drafts(make_content) -> None:
+    content = make_content({"sv/articles/utkast.md": ARTICLE.format(
+        title="Utkast", extra="draft: true\n", text="[länk](key:finns-inte)")})
+    result = run_build("check", "--content", content)
+    assert result.returncode == 1
+    assert "utkast.md:8: error[broken-link]: no item with key 'finns-inte'" in result.stderr
+    assert f"Drafts, checked too but not published (1):\n  {content}/sv/articles/utkast.md" \
+        in result.stdout
+    assert " and 1 draft in " in result.stdout.splitlines()[-1]
+
+
+def test_translations_reports_a_broken_file_and_fails(make_content) -> None:
+    content = make_content({
+        "sv/articles/fraga.md": ARTICLE.format(title="Fråga", extra="", text="ett"),
+        "en/articles/ask.md": ARTICLE.format(title="Ask", extra="", text="one").replace(
+            "summary: S.\n", "summary: [broken\n"),
+    })
+    table = run_build("translations", "--content", content)
+    assert table.returncode == 1
+    assert "en/articles/ask.md:4: error[bad-yaml]" in table.stderr
+    rows = {line.split()[1]: line.split()[2:] for line in table.stdout.splitlines()[1:-1]}
+    assert rows == {"ask": ["source", "broken"]}
+    assert table.stdout.splitlines()[-1] == ("1 items: 0 missing, 0 outdated translations, "
+                                             "1 broken (errors above)")
+
+
+def test_the_root_404_page_speaks_every_language(make_content, tmp_path) -> None:
+    content = make_content()
+    assert run_build("--content", content, "--out", tmp_path / "site",
+                     "--no-search").returncode == 0
+    root = (tmp_path / "site/404.html").read_text("utf-8")
+    english = (tmp_path / "site/en/404.html").read_text("utf-8")
+    assert '<html lang="sv"' in root and '<html lang="en"' in english
+    section = root[root.index('<section lang="en"'):]
+    assert "Page not found" in section and 'href="/guide/en/" hreflang="en"' in section
