@@ -16,21 +16,25 @@ FOLDER_OF = {"article": ("articles", ".md"), "letter": ("letters", ".md"),
 
 _ARTICLE = """\
 ---
+# Every key is described in docs/authoring.md (Articles). Lines starting with # are notes.
 # The page heading and the title in listings.
 title: {title}
 # One or two sentences for listings, search results and the page description.
 summary: {summary}
+# Publication date (YYYY-MM-DD); listings and feeds are ordered by it.
 date: {today}
 # When the guidance was last checked; the build warns when it gets old.
 reviewed: {today}
-# Remove this line when the article is ready to publish.
+# Remove this line when the article is ready: drafts are shown by serve, never published.
 draft: true
 # The same key in every language links translations; links use [text](key:{slug}).
 key: {slug}
-# author: Your name          (defaults to the author in site.yaml)
-# author_role: {role}
-# tags: [{tag}]
-# aliases: [/{lang}/old-address/]   (earlier addresses of this page)
+# Optional, remove the # to use them:
+# author: Your name          (who wrote it; defaults to the author in site.yaml)
+# author_role: {role}          (shown after the name)
+# tags: [{tag}]          (topic words)
+# updated: {today}          (when the text last changed in substance)
+# aliases: [/{lang}/old-address/]          (earlier addresses of this page, kept as redirects)
 ---
 {intro}
 
@@ -41,19 +45,35 @@ key: {slug}
 
 _LETTER = """\
 ---
+# Every key is described in docs/authoring.md (Letters). Lines starting with # are notes.
+# The page heading and the title in listings.
 title: {title}
+# One or two sentences: what the letter is for (listings, search, page description).
 summary: {summary}
+# The same key in every language links translations.
 key: {slug}
+# Publication date (YYYY-MM-DD).
 date: {today}
+# Remove this line when the letter is ready: drafts are shown by serve, never published.
 draft: true
-# email or post
+# email (a subject line, "open in e-mail program") or post (a printed letter).
 channel: email
-# The e-mail subject or letter heading; may use {{fields}}.
+# The e-mail subject or the letter's heading; may use {{fields}}, like the body.
 subject: "{subject}"
+# Markdown beside the form: what the letter is for, when and how to send it.
 guide: |
   {guide}
+# Optional: questions to tick through before sending, and a reminder after N days.
+# checklist: ["{check}"]
+# remind_after_days: 7
+# The blanks of the letter, in the order the form asks for them. For each:
+#   name: written {{name}} in the body; lowercase letters, digits and _
+#   label: the form's label, and [Label] in blank templates (required fields need one)
+#   hint: help under the input         example: an example value
+#   required: true when the reader must fill it in (optional text can vanish, see the docs)
+#   multiline: true for a text area     autocomplete: name, email, tel, ... for personal fields
 fields:
-  - name: contact_name
+  - name: recipient_name
     label: {contact}
     hint: {contact_hint}
     example: Sara Lind
@@ -62,6 +82,7 @@ fields:
     label: {you}
     example: Alex Nilsson
     required: true
+    # autocomplete: name
 ---
 {greeting}
 
@@ -72,19 +93,26 @@ fields:
 """
 
 _TIPS = """\
-# The same key in every language links translations.
+# Every key is described in docs/authoring.md (Tips). Lines starting with # are notes.
+# The topic's heading.
 title: {title}
+# The same key in every language links translations.
 key: {slug}
+# Remove this line when the tips are ready: drafts are shown by serve, never published.
 draft: true
+# Markdown before the tips; its first sentence is the summary unless you add 'summary:'.
 intro: |
   {intro}
+# The tips, in the order shown. For each:
+#   id: its anchor (#id), lowercase letters, digits and -; never change it once published,
+#       and keep it in translations
+#   title: the tip's heading        body: Markdown
+#   related: keys of related articles and letters (they link back)
 tips:
-  # Each id is a stable anchor (#id): never change it once published; keep it in translations.
   - id: first-tip
     title: {tip_title}
     body: |
       {tip_body}
-    # Keys of related articles and letters.
     related: []
 """
 
@@ -93,16 +121,20 @@ _WORDS = {
                intro="Skriv en kort inledning.", section="Första avsnittet",
                body="Skriv texten här.", role="Studie- och yrkesvägledare", tag="ämne",
                subject="Ämnesrad", guide="Vad brevet är till för, när och hur det skickas.",
-               contact="Kontaktpersonens namn", contact_hint="Den du skriver till.",
-               you="Ditt namn", greeting="Hej {contact_name}!",
+               contact="Mottagarens namn",
+               contact_hint="Förnamnet räcker, till exempel Sara.",
+               you="Ditt namn", greeting="Hej {recipient_name}!",
+               check="Har du kollat att företagets namn är rätt stavat?",
                closing="Med vänliga hälsningar", tip_title="Ett första tips",
                tip_body="Skriv tipset här."),
     "en": dict(summary="Write one or two sentences on what the text helps with.",
                intro="Write a short introduction.", section="First section",
                body="Write the text here.", role="Careers adviser", tag="topic",
                subject="Subject line", guide="What the letter is for, when and how to send it.",
-               contact="Contact person's name", contact_hint="The person you write to.",
-               you="Your name", greeting="Dear {contact_name},", closing="Kind regards",
+               contact="Their name",
+               contact_hint="As they sign their e-mails, for example Sara Lind or Ms Lind.",
+               you="Your name", greeting="Dear {recipient_name},", closing="Kind regards",
+               check="Is the company's name spelt right?",
                tip_title="A first tip", tip_body="Write the tip here."),
 }
 

@@ -34,7 +34,7 @@ def _run(argv: list[str] | None) -> int:
                       search=not getattr(args, "no_search", False),
                       cache=None if getattr(args, "no_cache", False) else Path(".cache/guidesite"),
                       progress=_progress() if sys.stdout.isatty() and sys.stderr.isatty()
-                      else None)
+                      else None, base_url=getattr(args, "base_url", None) or "")
     if args.command == "check":
         return _check(options)
     if args.command == "serve":
@@ -211,6 +211,16 @@ def _with_default_command(argv: list[str]) -> list[str]:
     return ["build", *argv]
 
 
+def _base_url(text: str) -> str:
+    """An absolute http(s) URL, ending in '/' (a usage error otherwise)."""
+    import re
+
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", text):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an absolute http(s) URL, e.g. https://example.org/guide/")
+    return text.rstrip("/") + "/"
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -238,6 +248,9 @@ def _parser() -> argparse.ArgumentParser:
                        "(only when the build succeeds)")
     build.add_argument("--no-search", action="store_true",
                        help="skip the search index (faster; the site has no search)")
+    build.add_argument("--base-url", type=_base_url, metavar="URL",
+                       help="the address the site is published at, instead of base_url in "
+                       "site.yaml, e.g. https://example.github.io/guide/")
     build.add_argument("--no-cache", action="store_true",
                        help="build everything from scratch, ignoring .cache/guidesite/")
     commands.add_parser(

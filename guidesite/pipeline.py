@@ -88,6 +88,8 @@ class Builder:
         problems += found
         if site is None:
             return _finish(problems, started)
+        if options.base_url:  # `build --base-url`: the same content published elsewhere
+            site = replace(site, config=replace(site.config, base_url=options.base_url))
         self.config = site.config
         self.drafts = sorted(item.source.path for item in site.items if item.draft)
         problems += validate(site, today())

@@ -106,3 +106,19 @@ def test_the_root_404_page_speaks_every_language(make_content, tmp_path) -> None
     assert '<html lang="sv"' in root and '<html lang="en"' in english
     section = root[root.index('<section lang="en"'):]
     assert "Page not found" in section and 'href="/guide/en/" hreflang="en"' in section
+
+
+def test_every_scaffold_explains_each_of_its_keys(make_content) -> None:
+    content = make_content()
+    for kind in ("article", "letter", "tip"):
+        made = run_build("new", kind, "--lang", "en", f"A new {kind}", "--content", content)
+        lines = Path(made.stdout.strip()).read_text("utf-8").splitlines()
+        notes = "\n".join(line for line in lines if line.lstrip().startswith("#"))
+        assert "docs/authoring.md" in notes, kind
+        unexplained = []
+        for number, line in enumerate(lines):
+            key = re.match(r"^\s*(?:-\s+)?([a-z_]+):", line)
+            if key and not lines[number - 1].lstrip().startswith("#") and \
+                    f"{key.group(1)}:" not in notes:
+                unexplained.append(key.group(1))
+        assert unexplained == [], f"the {kind} scaffold does not explain {unexplained}"

@@ -72,7 +72,7 @@ def test_build_refuses_the_folder_the_dev_server_serves(tmp_path) -> None:
     try:
         served.edit("sv/articles/folj-upp-din-ansokan.md", "key:", "draft: true\nkey:")
         page = served.url + "sv/artiklar/folj-upp-din-ansokan/"
-        wait_for(lambda: "Utkast" in fetch(page)[1], 30)
+        wait_for(lambda: "Utkast" in fetch(page)[1], 60)
         result = run_build("--content", served.content, "--templates", TEMPLATES, "--out",
                            tmp_path / "site", cwd=tmp_path)
         assert result.returncode == 1
@@ -89,6 +89,7 @@ def test_build_refuses_the_folder_the_dev_server_serves(tmp_path) -> None:
     assert sum(line.startswith("Rebuilt") for line in lines) == 1  # the edit, not the start
 
 
+@pytest.mark.slow
 def test_the_dev_server_serves_the_404_page_of_the_address_language(tmp_path) -> None:
     served = Served(tmp_path)
     try:
@@ -100,6 +101,7 @@ def test_the_dev_server_serves_the_404_page_of_the_address_language(tmp_path) ->
     assert '<html lang="en"' in english and '<html lang="sv"' in swedish
 
 
+@pytest.mark.slow
 def test_progress_shows_on_a_terminal_only_when_the_build_takes_a_while(tmp_path) -> None:
     slow = on_a_terminal("cli.PROGRESS_AFTER_SECONDS = 0", "--out", tmp_path / "site")
     assert "Rendering pages: 25/" in slow and "Built " in slow
