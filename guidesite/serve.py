@@ -233,6 +233,7 @@ def serve(options: Options, host: str, port: int, verbose: bool = False) -> int:
         print(port_problem(host, port, exc), file=sys.stderr)
         return 2
     try:
+        options.out.absolute().parent.mkdir(parents=True, exist_ok=True)
         with output_lock(options.out.absolute()):
             return _serve(options, host, port, sockets, verbose)
     except BuildLocked as exc:
