@@ -66,6 +66,13 @@ def _progress():
 
 def _build(options: Options) -> int:
     result = build(options)
+    if options.update_lock and not result.ok:
+        from dataclasses import replace
+
+        from .pipeline import lock_unchanged
+
+        result = replace(result, diagnostics=[*result.diagnostics,
+                                              lock_unchanged(options.content)])
     if options.progress is not None:
         sys.stderr.write("\r\033[K")
     report(result)

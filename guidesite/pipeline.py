@@ -171,15 +171,11 @@ class Builder:
         return problems
 
     def _record_lock(self, problems: list[Diagnostic]) -> list[Diagnostic]:
-        """`--update-lock`: write the lock only when the whole build succeeded (atomically)."""
-        path = self.options.content / LOCK_NAME
-        if not self.options.update_lock:
+        """`--update-lock`: write the lock only when the whole build succeeded (atomically);
+        a failed build leaves it as it was (`lock_unchanged` says so)."""
+        if not self.options.update_lock or has_errors(problems) or self.lock_update is None:
             return []
-        if has_errors(problems) or self.lock_update is None:
-            return [note("lock-unchanged", "the URL lock was not updated: the build failed",
-                         SourceRef(display_path(path)),
-                         f"fix the errors above, then run '{UPDATE_LOCK}' again")]
-        return write_lock(path, self.lock_update)
+        return write_lock(self.options.content / LOCK_NAME, self.lock_update)
 
     def _finish_in_place(self, site, layout, output, scans, copies, downloads, problems,
                          started) -> Result:
@@ -338,9 +334,9 @@ def unloaded_urls(site: Site, tree: ContentTree) -> dict[str, str]:
     from .slug import slugify
 
     loaded = {item.source.path for item in site.items}
+    codes = {lang.code for lang in site.config.languages}
     urls: dict[str, str] = {}
     for source in tree.files:
-        codes = {lang.code for lang in site.config.languages}
         if source.display in loaded or source.folder not in ITEM_FOLDERS or \
                 source.lang not in codes:
             continue
@@ -349,6 +345,13 @@ def unloaded_urls(site: Site, tree: ContentTree) -> dict[str, str]:
         section = "" if source.folder == "pages" else language.sections[source.folder] + "/"
         urls[f"/{source.lang}/{section}{slug}/"] = source.display
     return urls
+
+
+def lock_unchanged(content: Path) -> Diagnostic:
+    """The note after a failed `--update-lock` build: the lock was left as it was."""
+    return note("lock-unchanged", "the URL lock was not updated: the build failed",
+                SourceRef(display_path(content / LOCK_NAME)),
+                f"fix the errors above, then run '{UPDATE_LOCK}' again")
 
 
 def _download_paths(layout) -> set[str]:
