@@ -3,3 +3,5 @@
 Stages, in the order data flows: discover -> load -> validate -> plan -> render -> check -> write.
 Only `discover`/`load` read content files and only `write` writes the output folder.
 """
+
+__version__ = "0.2.0"

@@ -16,21 +16,25 @@ FOLDER_OF = {"article": ("articles", ".md"), "letter": ("letters", ".md"),
 
 _ARTICLE = """\
 ---
+# Every key is described in docs/authoring.md (Articles). Lines starting with # are notes.
 # The page heading and the title in listings.
 title: {title}
 # One or two sentences for listings, search results and the page description.
 summary: {summary}
+# Publication date (YYYY-MM-DD); listings and feeds are ordered by it.
 date: {today}
 # When the guidance was last checked; the build warns when it gets old.
 reviewed: {today}
-# Remove this line when the article is ready to publish.
+# Remove this line when the article is ready: drafts are shown by serve, never published.
 draft: true
 # The same key in every language links translations; links use [text](key:{slug}).
 key: {slug}
-# author: Your name          (defaults to the author in site.yaml)
-# author_role: {role}
-# tags: [{tag}]
-# aliases: [/{lang}/old-address/]   (earlier addresses of this page)
+# Optional, remove the # to use them:
+# author: Your name          (who wrote it; defaults to the author in site.yaml)
+# author_role: {role}          (shown after the name)
+# tags: [{tag}]          (topic words)
+# updated: {today}          (when the text last changed in substance)
+# aliases: [/{lang}/old-address/]          (earlier addresses of this page, kept as redirects)
 ---
 {intro}
 
@@ -41,17 +45,33 @@ key: {slug}
 
 _LETTER = """\
 ---
+# Every key is described in docs/authoring.md (Letters). Lines starting with # are notes.
+# The page heading and the title in listings.
 title: {title}
+# One or two sentences: what the letter is for (listings, search, page description).
 summary: {summary}
+# The same key in every language links translations.
 key: {slug}
+# Publication date (YYYY-MM-DD).
 date: {today}
+# Remove this line when the letter is ready: drafts are shown by serve, never published.
 draft: true
-# email or post
+# email (a subject line, "open in e-mail program") or post (a printed letter).
 channel: email
-# The e-mail subject or letter heading; may use {{fields}}.
+# The e-mail subject or the letter's heading; may use {{fields}}, like the body.
 subject: "{subject}"
+# Markdown beside the form: what the letter is for, when and how to send it.
 guide: |
   {guide}
+# Optional: questions to tick through before sending, and a reminder after N days.
+# checklist: ["{check}"]
+# remind_after_days: 7
+# The blanks of the letter, in the order the form asks for them. For each:
+#   name: written {{name}} in the body; lowercase letters, digits and _
+#   label: the form's label, and [Label] in blank templates (required fields need one)
+#   hint: help under the input         example: an example value
+#   required: true when the reader must fill it in (optional text can vanish, see the docs)
+#   multiline: true for a text area     autocomplete: name, email, tel, ... for personal fields
 fields:
   - name: recipient_name
     label: {contact}
@@ -73,19 +93,26 @@ fields:
 """
 
 _TIPS = """\
-# The same key in every language links translations.
+# Every key is described in docs/authoring.md (Tips). Lines starting with # are notes.
+# The topic's heading.
 title: {title}
+# The same key in every language links translations.
 key: {slug}
+# Remove this line when the tips are ready: drafts are shown by serve, never published.
 draft: true
+# Markdown before the tips; its first sentence is the summary unless you add 'summary:'.
 intro: |
   {intro}
+# The tips, in the order shown. For each:
+#   id: its anchor (#id), lowercase letters, digits and -; never change it once published,
+#       and keep it in translations
+#   title: the tip's heading        body: Markdown
+#   related: keys of related articles and letters (they link back)
 tips:
-  # Each id is a stable anchor (#id): never change it once published; keep it in translations.
   - id: first-tip
     title: {tip_title}
     body: |
       {tip_body}
-    # Keys of related articles and letters.
     related: []
 """
 
@@ -97,6 +124,7 @@ _WORDS = {
                contact="Mottagarens namn", contact_hint="Förnamnet räcker, till exempel Sara. "
                "Lämna tomt om du inte vet vem du skriver till.",
                you="Ditt namn", greeting="{if recipient_name}Hej {recipient_name}!{else}Hej!{end}",
+               check="Har du kollat att företagets namn är rätt stavat?",
                closing="Med vänliga hälsningar", tip_title="Ett första tips",
                tip_body="Skriv tipset här."),
     "en": dict(summary="Write one or two sentences on what the text helps with.",
@@ -107,7 +135,7 @@ _WORDS = {
                "e-mails, for example Sara Lind or Ms Lind. Leave it empty if you don't know who "
                "will read it.", you="Your name",
                greeting="{if recipient_name}Dear {recipient_name},{else}Dear Hiring Manager,{end}",
-               closing="Kind regards,",
+               closing="Kind regards,", check="Is the company's name spelt right?",
                tip_title="A first tip", tip_body="Write the tip here."),
 }
 
@@ -149,11 +177,12 @@ class Status:
     kind: str
     key: str
     states: dict[str, str]
-    """Language -> 'source', 'missing', 'present', 'up to date' or 'outdated'."""
+    """Language -> 'source', 'missing', 'broken', 'present', 'up to date' or 'outdated'."""
 
 
 def translation_status(site: Site) -> list[Status]:
-    """Every item key by language, compared with the default language's version."""
+    """Every item key by language, compared with the default language's version; a file that
+    failed to load is 'broken', not 'missing' (its errors are reported by the caller)."""
     default = site.config.default_language
     codes = [lang.code for lang in site.config.languages]
     grouped: dict[tuple[str, str], dict[str, Item]] = {}
@@ -166,7 +195,7 @@ def translation_status(site: Site) -> list[Status]:
         for code in codes:
             item = versions.get(code)
             if item is None:
-                states[code] = "missing"
+                states[code] = "broken" if (code, key) in site.unloaded else "missing"
             elif item is source:
                 states[code] = "source"
             elif source is None or not item.translated_from:

@@ -25,33 +25,54 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
-    options = Options(args.content, args.templates, args.out,
-                      update_lock=getattr(args, "update_lock", False),
-                      search=not getattr(args, "no_search", False),
-                      cache=None if getattr(args, "no_cache", False) else Path(".cache/guidesite"),
-                      progress=_show_progress if sys.stderr.isatty() else None)
-    if args.command == "check":
-        return _check(options)
     if args.command == "new":
         return _new(args)
     if args.command == "translations":
-        return _translations(options, args.mark)
+        return _translations(args.content, args.mark)
+    options = Options(args.content, args.templates, getattr(args, "out", Path("site")),
+                      update_lock=getattr(args, "update_lock", False),
+                      search=not getattr(args, "no_search", False),
+                      cache=None if getattr(args, "no_cache", False) else Path(".cache/guidesite"),
+                      progress=_progress() if sys.stdout.isatty() and sys.stderr.isatty()
+                      else None, base_url=getattr(args, "base_url", None) or "")
+    if args.command == "check":
+        return _check(options)
     if args.command == "serve":
         from .serve import serve  # livereload is only imported when serving
 
-        return serve(options, args.host, args.port)
+        return serve(options, args.host, args.port, args.verbose)
     return _build(options)
 
 
-def _show_progress(done: int, total: int) -> None:
-    """One self-overwriting line on a terminal; cleared before the summary is printed."""
-    end = "\r\033[K" if done >= total - 24 else "\r"
-    sys.stderr.write(f"\rRendering pages: {done}/{total}{end}")
-    sys.stderr.flush()
+PROGRESS_AFTER_SECONDS = 1.0
+"""A build that ends sooner shows no progress line: it would only flicker."""
+
+
+def _progress():
+    """Progress for a terminal: one self-overwriting line, once the build has taken a while."""
+    import time
+
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if time.monotonic() - started < PROGRESS_AFTER_SECONDS:
+            return
+        end = "\r\033[K" if done >= total - 24 else "\r"
+        sys.stderr.write(f"\rRendering pages: {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
 
 
 def _build(options: Options) -> int:
     result = build(options)
+    if options.update_lock and not result.ok:
+        from dataclasses import replace
+
+        from .pipeline import lock_unchanged
+
+        result = replace(result, diagnostics=[*result.diagnostics,
+                                              lock_unchanged(options.content)])
     if options.progress is not None:
         sys.stderr.write("\r\033[K")
     report(result)
@@ -66,17 +87,41 @@ def _build(options: Options) -> int:
 
 
 def _check(options: Options) -> int:
+    """Check the site as `build` makes it, then its drafts too (their own problems)."""
     from dataclasses import replace
 
-    result = build(replace(options, write=False))
+    from .pipeline import Builder
+
+    builder = Builder(replace(options, write=False))
+    result = builder.build()
+    drafts = builder.drafts
+    if drafts:
+        builder.options = replace(builder.options, drafts=True)
+        with_drafts = builder.build()
+        seen = set(result.diagnostics)
+        extra = [d for d in with_drafts.diagnostics if d not in seen and d.where.path in drafts]
+        result = replace(result, diagnostics=sorted([*result.diagnostics, *extra],
+                                                    key=lambda d: (d.where.path, d.where.line)))
     report(result)
     if result.external:
         print(f"External links ({len(result.external)}, not fetched):")
         for link in result.external:
             print(f"  {link.where}: {link.url}")
-    status = "no problems" if result.ok and not result.diagnostics else _counts(result)
-    print(f"Checked {summary(result)} in {result.seconds:.2f} s: {status}")
+    if drafts:
+        print(f"Drafts, checked too but not published ({len(drafts)}):")
+        for path in drafts:
+            print(f"  {path}")
+    status = "no problems" if result.ok and not _counted(result) else _counts(result)
+    print(f"Checked {summary(result)}{_and_drafts(drafts)} in {result.seconds:.2f} s: {status}")
     return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def _and_drafts(drafts: list[str]) -> str:
+    return f" and {len(drafts)} draft{'s' * (len(drafts) != 1)}" if drafts else ""
+
+
+def _counted(result: Result) -> list:
+    return [d for d in result.diagnostics if d.severity != "note"]
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -94,7 +139,7 @@ def _new(args: argparse.Namespace) -> int:
     except FileExistsError as exc:
         print(f"{exc.filename}: already exists; choose another title or edit that file",
               file=sys.stderr)
-        return EXIT_CONTENT
+        return EXIT_USAGE
     except ValueError as exc:
         print(f"build.py new: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -102,15 +147,16 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _translations(options: Options, mark: Path | None) -> int:
+def _translations(content: Path, mark: Path | None) -> int:
     from .authoring import mark_text, source_fingerprint, translation_status
+    from .diagnostics import has_errors
     from .discover import discover
     from .load import load
 
-    site, problems = load(discover(options.content))
+    site, problems = load(discover(content))
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
     if site is None:
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
         return EXIT_CONTENT
     if mark is not None:
         target = next((i for i in site.items if Path(i.source.path).resolve() ==
@@ -134,10 +180,12 @@ def _translations(options: Options, mark: Path | None) -> int:
     for row in rows:
         print(f"{row.kind:8} {row.key:{width}}  "
               + "  ".join(f"{row.states[c]:12}" for c in codes).rstrip())
-    missing = sum(s == "missing" for r in rows for s in r.states.values())
-    outdated = sum(s == "outdated" for r in rows for s in r.states.values())
-    print(f"{len(rows)} items: {missing} missing, {outdated} outdated translations")
-    return EXIT_OK
+    counts = {state: sum(s == state for r in rows for s in r.states.values())
+              for state in ("missing", "outdated", "broken")}
+    broken = f", {counts['broken']} broken (errors above)" if counts["broken"] else ""
+    print(f"{len(rows)} items: {counts['missing']} missing, {counts['outdated']} outdated "
+          f"translations{broken}")
+    return EXIT_CONTENT if has_errors(problems) else EXIT_OK
 
 
 def report(result: Result) -> None:
@@ -158,47 +206,89 @@ def summary(result: Result) -> str:
 
 def _counts(result: Result) -> str:
     errors = sum(d.severity == "error" for d in result.diagnostics)
-    warnings = len(result.diagnostics) - errors
+    warnings = sum(d.severity == "warning" for d in result.diagnostics)
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
     """`build.py --out x` means `build.py build --out x`."""
-    if any(arg in COMMANDS for arg in argv) or argv in (["-h"], ["--help"]):
+    if any(arg in COMMANDS for arg in argv) or any(
+            arg in ("-h", "--help", "--version") for arg in argv):
         return argv
     return ["build", *argv]
 
 
+def _base_url(text: str) -> str:
+    """An absolute http(s) URL, ending in '/' (a usage error otherwise)."""
+    import re
+
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", text):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an absolute http(s) URL, e.g. https://example.org/guide/")
+    return text.rstrip("/") + "/"
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--content", type=Path, default=Path("content"),
-                        help="content folder (default: content/)")
-    common.add_argument("--templates", type=Path, default=Path("templates"),
-                        help="templates folder (default: templates/)")
-    common.add_argument("--out", type=Path, default=Path("site"),
-                        help="output folder (default: site/)")
+    from . import __version__
+
+    content = argparse.ArgumentParser(add_help=False)
+    content.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                         help="content folder (default: content/)")
+    templates = argparse.ArgumentParser(add_help=False)
+    templates.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
+                           help="templates folder (default: templates/)")
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
+                     help="output folder (default: site/)")
     parser = argparse.ArgumentParser(
-        prog="build.py", description="Build the guidance site from content/ into site/.")
+        prog="build.py", description="Build the guidance site from content/ into site/. "
+        "Without a command: build. Exit status: 0 success, 1 content errors, 2 usage errors.",
+        epilog="The content format: docs/authoring.md. Publishing: docs/publishing.md.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build = commands.add_parser("build", parents=[common], help="build the site (the default)")
+    build = commands.add_parser(
+        "build", parents=[content, templates, out], help="build the site (the default)",
+        description="Build the site into a new folder and swap it in; a failed build leaves "
+        "the previous site as it was.")
     build.add_argument("--update-lock", action="store_true",
-                       help="record the current URLs and anchors in content/urls.lock")
+                       help="record the current URLs and anchors in content/urls.lock "
+                       "(only when the build succeeds)")
     build.add_argument("--no-search", action="store_true",
                        help="skip the search index (faster; the site has no search)")
+    build.add_argument("--base-url", type=_base_url, metavar="URL",
+                       help="the address the site is published at, instead of base_url in "
+                       "site.yaml, e.g. https://example.github.io/guide/")
     build.add_argument("--no-cache", action="store_true",
-                       help="build everything from scratch, ignoring .cache/guidesite")
-    commands.add_parser("check", parents=[common],
-                        help="validate content and links without writing the site")
-    serve = commands.add_parser("serve", parents=[common],
-                                help="build, serve on loopback and rebuild on changes")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--host", default="127.0.0.1")
-    new = commands.add_parser("new", parents=[common], help="start a new content file")
-    new.add_argument("kind", choices=("article", "letter", "tip"))
-    new.add_argument("title")
+                       help="build everything from scratch, ignoring .cache/guidesite/")
+    commands.add_parser(
+        "check", parents=[content, templates],
+        help="validate content and links, drafts included, without writing anything",
+        description="Validate the content, links and URL lock as a build would, then the "
+        "drafts too; list external links (never fetched). Exit 0 only when there is no error.")
+    serve = commands.add_parser(
+        "serve", parents=[content, templates, out],
+        help="build, serve on loopback and rebuild on every save",
+        description="Build with drafts, serve the output folder, rebuild what an edit affects "
+        "and reload the browser. While it runs, a `build` into the same folder refuses.")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to listen on (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--verbose", action="store_true",
+                       help="also show the web server's own log (requests, reloads)")
+    new = commands.add_parser(
+        "new", parents=[content], help="start a new content file (a commented draft)",
+        description="Write a draft with today's date, the slug of the title and every field "
+        "explained; print its path. Never overwrites a file (exit 2 when it exists).")
+    new.add_argument("kind", choices=("article", "letter", "tip"),
+                     help="what to write: article, letter or tip (a tips topic)")
+    new.add_argument("title", help="the title; the file name (and URL) is made from it")
     new.add_argument("--lang", required=True, help="language code, e.g. sv")
     translations = commands.add_parser(
-        "translations", parents=[common], help="which items are missing or outdated per language")
+        "translations", parents=[content],
+        help="which items are missing or outdated per language",
+        description="A table of every item per language: source, missing, present, up to "
+        "date, outdated or broken (a file with errors: exit 1).")
     translations.add_argument("--mark", type=Path, metavar="PATH",
                               help="record in translation PATH the fingerprint of its source")
     return parser

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
+"""A note adds context to another diagnostic (why something was not checked); never fails."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -59,6 +60,10 @@ def error(code: str, message: str, where: SourceRef, hint: str = "") -> Diagnost
 
 def warning(code: str, message: str, where: SourceRef, hint: str = "") -> Diagnostic:
     return Diagnostic("warning", code, _one_line(message), where, _one_line(hint))
+
+
+def note(code: str, message: str, where: SourceRef, hint: str = "") -> Diagnostic:
+    return Diagnostic("note", code, _one_line(message), where, _one_line(hint))
 
 
 def sort_key(d: Diagnostic) -> tuple:

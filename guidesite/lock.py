@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, SourceRef, error, warning
+from .diagnostics import Diagnostic, SourceRef, error, note, warning
 
 LOCK_NAME = "urls.lock"
+UPDATE_LOCK = "python3 build.py --update-lock"
+"""The command as the README spells it, for hints."""
 HEADER = ("# Every public URL and anchor of the site. A build fails when one would vanish\n"
-          "# without an alias. Update with: python build.py --update-lock\n")
+          f"# without an alias. Update with: {UPDATE_LOCK}\n")
 
 
 @dataclass(frozen=True)
@@ -38,33 +40,59 @@ def lock_text(entries: set[str]) -> str:
     return HEADER + "".join(f"{entry}\n" for entry in sorted(entries))
 
 
-def check_lock(lock: Lock, urls: dict[str, str], anchors: set[str]) -> list[Diagnostic]:
-    """Errors for vanished URLs, warnings for vanished anchors, a note for unrecorded ones.
+def check_lock(lock: Lock, urls: dict[str, str], anchors: set[str],
+               unloaded: dict[str, str] | None = None) -> list[Diagnostic]:
+    """Errors for vanished URLs (one per page, naming its anchors), warnings for vanished
+    anchors, a note for unrecorded ones.
 
     `urls` maps each public URL to where it leads (itself, or an alias's target), so an anchor
-    published on an old address is looked for on the page the alias redirects to.
+    published on an old address is looked for on the page the alias redirects to. `unloaded`
+    maps the URL of each item that failed to load to its file: its locked URLs are not
+    reported as vanished (that file's own error is the one to fix), one note says so.
     """
     problems: list[Diagnostic] = []
+    vanished: dict[str, list[tuple[int, str]]] = {}
+    skipped: dict[str, int] = {}
     for entry, line in lock.entries.items():
         where = SourceRef(lock.path, line)
         page, hash_, anchor = entry.partition("#")
         if page not in urls:
-            problems.append(error(
-                "vanished-url", f"published URL {page} would disappear", where,
-                f"add 'aliases: [{page}]' to the item that replaces it, so old links redirect; "
-                "if it must go, run 'python build.py --update-lock'"))
+            source = (unloaded or {}).get(page)
+            if source is not None:
+                skipped[source] = skipped.get(source, 0) + 1
+            else:
+                vanished.setdefault(page, []).append((line, anchor))
         elif hash_ and f"{urls[page]}#{anchor}" not in anchors:
             problems.append(warning(
                 "vanished-anchor", f"published anchor #{anchor} is no longer on {page}", where,
                 "keep the heading text or give it an explicit id ('## Title {#" + anchor + "}'); "
-                "run 'python build.py --update-lock' if the change is intended"))
+                f"run '{UPDATE_LOCK}' if the change is intended"))
+    for page, entries in vanished.items():
+        named = [f"{page}#{anchor}" for _, anchor in entries if anchor]
+        whole = any(not anchor for _, anchor in entries)
+        what = f"published URL {page} would disappear" if whole else \
+            f"published anchor {named[0]} would disappear"
+        if named and whole:
+            what += f", with its anchor{'s' * (len(named) > 1)} " + \
+                ", ".join("#" + entry.partition("#")[2] for entry in named)
+        elif len(named) > 1:
+            what = f"published anchors {', '.join(named)} would disappear"
+        problems.append(error(
+            "vanished-url", what, SourceRef(lock.path, min(line for line, _ in entries)),
+            f"add 'aliases: [{page}]' to the item that replaces it, so old links redirect; "
+            f"if it must go, run '{UPDATE_LOCK}'"))
+    for source, count in skipped.items():
+        problems.append(note(
+            "unchecked-url", f"{count} locked URL(s) and anchor(s) of {source} were not checked: "
+            "the file failed to load", SourceRef(lock.path),
+            f"fix the error in {source} first; its addresses are checked again then"))
     new = (set(urls) | anchors) - set(lock.entries)
     if new:
         example = sorted(new)[0]
         problems.append(warning(
             "unlocked-url", f"{len(new)} public URL(s) or anchor(s) are not in the lock, "
             f"e.g. {example}", SourceRef(lock.path),
-            "run 'python build.py --update-lock' and commit the file"))
+            f"run '{UPDATE_LOCK}' and commit the file"))
     return problems
 
 

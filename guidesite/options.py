@@ -32,6 +32,8 @@ class Options:
     """Record the current URLs and anchors in content/urls.lock instead of checking them."""
     cache: Path | None = Path(".cache/guidesite")
     """Where expensive outputs (letter downloads) are kept between builds; None: no cache."""
+    base_url: str = ""
+    """The public address to build for instead of site.yaml's `base_url` (ends in '/')."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def build(options: Options) -> Result:
     if reusable:
         inputs = inputs_fingerprint(
             [options.content, options.templates], engine_version(), options.search, str(today()),
+            options.base_url,
             str(options.content.absolute()), str(options.templates.absolute()))
         state = None if leftovers(options.out) else recall(options.cache, inputs, options.out)
         if state is not None:  # (a killed build's leftovers need a real build to clean them)

@@ -10,13 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cache import Cache
-from .diagnostics import Diagnostic, SourceRef, has_errors, sort_key
-from .discover import discover, display_path
+from .diagnostics import Diagnostic, SourceRef, has_errors, note, sort_key
+from .discover import ContentTree, discover, display_path
 from .edits import LastBuild, quick_rebuild
 from .forks import can_fork, forked_map
 from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settle
 from .load import load
-from .lock import LOCK_NAME, check_lock, lock_text
+from .lock import LOCK_NAME, UPDATE_LOCK, check_lock, lock_text
 from .memory import trim
 from .model import Letter, Site, SiteConfig
 from .options import Options, Result, today
@@ -37,6 +37,7 @@ from .write import (
 
 __all__ = ["Builder", "Options", "Result", "build"]
 
+ITEM_FOLDERS = ("articles", "letters", "pages", "tips")
 STATIC = "static"
 """Folder inside the templates folder whose files are copied to the same folder of the site."""
 
@@ -54,6 +55,11 @@ class Builder:
         self.external: list[ExternalLink] = []
         self.last: LastBuild | None = None
         """The last in-place build, when it succeeded: the start of a quick rebuild."""
+        self.tree: ContentTree | None = None
+        self.drafts: list[str] = []
+        """Files of the draft items the last build loaded."""
+        self.lock_update: str | None = None
+        """`--update-lock`: the lock text this build records once it has succeeded."""
 
     def build(self, in_place: bool = False, changed: set[str] | None = None) -> Result:
         """Run every stage; write only when no stage found an error.
@@ -77,12 +83,15 @@ class Builder:
             return Result([Diagnostic("error", "missing-templates", "templates folder not found",
                                       SourceRef(display_path(options.templates)),
                                       "pass --templates DIR or create templates/")])
-        tree = discover(options.content)
+        tree = self.tree = discover(options.content)
         site, found = load(tree, self.memo.files, parallel=not in_place)
         problems += found
         if site is None:
             return _finish(problems, started)
+        if options.base_url:  # `build --base-url`: the same content published elsewhere
+            site = replace(site, config=replace(site.config, base_url=options.base_url))
         self.config = site.config
+        self.drafts = sorted(item.source.path for item in site.items if item.draft)
         problems += validate(site, today())
         if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
                for d in problems):  # every page depends on these: rendering would only repeat
@@ -108,7 +117,7 @@ class Builder:
                 for rel, source in copies.items() if staging is not None else ():
                     staging.copy(rel, source)
                 problems += output.problems
-                problems += self._check(site, layout, output, scans, copies)
+                problems += self._check(site, layout, output, scans, copies, tree)
                 if staging is not None and not has_errors(problems):
                     index = (lambda folder: build_index(folder, site.config)) \
                         if options.search else None
@@ -117,6 +126,7 @@ class Builder:
             return _finish([*problems, locked_out(options.out, exc)], started)
         except OSError as exc:
             return _finish([*problems, write_failed(options.out, exc)], started)
+        problems += self._record_lock(problems)
         written = len(output.paths) + len(copies) if options.write and \
             not has_errors(problems) else 0
         return self._summary(problems, started, layout, output, copies, downloads, written)
@@ -140,10 +150,12 @@ class Builder:
                        seconds=time.perf_counter() - started, rendered=len(written),
                        written=len(written))
 
-    def _check(self, site, layout, output: Output, scans, copies) -> list[Diagnostic]:
+    def _check(self, site, layout, output: Output, scans, copies, tree: ContentTree
+               ) -> list[Diagnostic]:
         """Links and anchors of the new site, and the published URLs it must keep."""
         options = self.options
         problems: list[Diagnostic] = []
+        self.lock_update = None
         if output.problems:
             return problems
         broken, self.external = check_links(
@@ -153,16 +165,22 @@ class Builder:
         if not has_errors(problems) and not options.drafts:
             urls, anchors = published(layout, output)
             if options.update_lock:
-                problems += write_lock(options.content / LOCK_NAME,
-                                       lock_text(set(urls) | anchors))
+                self.lock_update = lock_text(set(urls) | anchors)
             elif site.lock is not None:
-                problems += check_lock(site.lock, urls, anchors)
+                problems += check_lock(site.lock, urls, anchors, unloaded_urls(site, tree))
         return problems
+
+    def _record_lock(self, problems: list[Diagnostic]) -> list[Diagnostic]:
+        """`--update-lock`: write the lock only when the whole build succeeded (atomically);
+        a failed build leaves it as it was (`lock_unchanged` says so)."""
+        if not self.options.update_lock or has_errors(problems) or self.lock_update is None:
+            return []
+        return write_lock(self.options.content / LOCK_NAME, self.lock_update)
 
     def _finish_in_place(self, site, layout, output, scans, copies, downloads, problems,
                          started) -> Result:
         problems = [*problems, *output.problems,
-                    *self._check(site, layout, output, scans, copies)]
+                    *self._check(site, layout, output, scans, copies, self.tree)]
         written = 0
         if self.options.write and not has_errors(problems):
             found, written = update_site(self.options.out, output.pages, copies, self.written)
@@ -308,6 +326,32 @@ def published(layout, output: Output) -> tuple[dict[str, str], set[str]]:
         ids += [tip.id for tip in getattr(route.item, "tips", ())]
         anchors |= {f"/{route.url}#{anchor}" for anchor in ids}
     return urls, anchors
+
+
+def unloaded_urls(site: Site, tree: ContentTree) -> dict[str, str]:
+    """The URL each content file that failed to load would have had -> its file, so the lock
+    does not report its addresses as vanished on top of its own error."""
+    from .slug import slugify
+
+    loaded = {item.source.path for item in site.items}
+    codes = {lang.code for lang in site.config.languages}
+    urls: dict[str, str] = {}
+    for source in tree.files:
+        if source.display in loaded or source.folder not in ITEM_FOLDERS or \
+                source.lang not in codes:
+            continue
+        language = site.config.language(source.lang)
+        slug = slugify(source.path.stem)
+        section = "" if source.folder == "pages" else language.sections[source.folder] + "/"
+        urls[f"/{source.lang}/{section}{slug}/"] = source.display
+    return urls
+
+
+def lock_unchanged(content: Path) -> Diagnostic:
+    """The note after a failed `--update-lock` build: the lock was left as it was."""
+    return note("lock-unchanged", "the URL lock was not updated: the build failed",
+                SourceRef(display_path(content / LOCK_NAME)),
+                f"fix the errors above, then run '{UPDATE_LOCK}' again")
 
 
 def _download_paths(layout) -> set[str]:

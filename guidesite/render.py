@@ -475,6 +475,7 @@ def _environment(site: Site, templates: Path, lang: str,
         lang=site.config.language(lang),
         languages=site.config.languages,
         t=dict(strings.values) if strings else {},
+        strings_in=lambda code: site.strings[code].values,  # the root 404 speaks every language
     )
     locale = site.config.language(lang).locale
     env.filters["date"] = lru_cache(maxsize=4096)(

@@ -9,6 +9,7 @@ changed pages are rendered, only changed files written), then the browser reload
 
 from __future__ import annotations
 
+import errno
 import html
 import ipaddress
 import mimetypes
@@ -75,8 +76,11 @@ class DevServer:
         self.on_rebuilt = lambda: None
         self._index_timer: threading.Timer | None = None
 
-    def rebuild(self, changed: set[str] | None = None) -> Result:
-        """Build again; `changed` names the files saved since the last build, when known."""
+    def rebuild(self, changed: set[str] | None = None, first: bool = False) -> Result:
+        """Build again; `changed` names the files saved since the last build, when known.
+
+        The `first` build is summed up by the "Serving" line, so only its problems are logged.
+        """
         with self.lock:
             result = self.builder.build(in_place=True, changed=changed)
             self.failed = [] if result.ok else result.diagnostics
@@ -84,9 +88,10 @@ class DevServer:
             self.log(diagnostic.format(), file=sys.stderr)
         if result.ok:
             self._index_soon()
-            self.log(f"Rebuilt: rendered {result.rendered} of "
-                     f"{sum(result.pages_per_language.values())} pages, wrote {result.written} "
-                     f"files in {result.seconds * 1000:.0f} ms", flush=True)
+            if not first:
+                self.log(f"Rebuilt: rendered {result.rendered} of "
+                         f"{sum(result.pages_per_language.values())} pages, wrote "
+                         f"{result.written} files in {result.seconds * 1000:.0f} ms", flush=True)
         else:
             self.log("Build failed: the browser shows the errors until they are fixed",
                      flush=True)
@@ -134,7 +139,7 @@ class DevServer:
                             error_page(self.failed))
         target = self._file(path)
         if target is None or not target.exists():
-            return self._not_found(start_response)
+            return self._not_found(start_response, path)
         if target.is_dir():
             if not path.endswith("/"):
                 location = quote(path + "/")
@@ -145,7 +150,7 @@ class DevServer:
         try:
             data = target.read_bytes()
         except OSError:
-            return self._not_found(start_response)
+            return self._not_found(start_response, path)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
             kind += "; charset=utf-8"
@@ -160,8 +165,13 @@ class DevServer:
             return None
         return target
 
-    def _not_found(self, start_response):
-        page = self.root / "404.html"
+    def _not_found(self, start_response, path: str = "/"):
+        """The page-not-found page of the address's language, as a static host can be set up
+        to serve it (see docs/publishing.md); the site's root one elsewhere."""
+        lang = path.lstrip("/").split("/", 1)[0]
+        page = self.root / lang / "404.html" if lang and "." not in lang else self.root / "-"
+        if not page.is_file():
+            page = self.root / "404.html"
         body = page.read_bytes() if page.is_file() else b"Not found\n"
         return _respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
 
@@ -202,25 +212,66 @@ code {{ font-size: 0.95rem; }} .hint {{ color: #3d4249; }}
 """.encode()
 
 
-def serve(options: Options, host: str, port: int) -> int:
-    """Run the dev server until interrupted."""
-    from livereload import Server
-    from livereload.handlers import LiveReloadHandler
-    from livereload.server import LiveScriptContainer
-    from tornado import web
-    from tornado.ioloop import IOLoop
+def serve(options: Options, host: str, port: int, verbose: bool = False) -> int:
+    """Run the dev server until interrupted; 2 when the port cannot be used.
+
+    The port is taken before the first build (so a taken one is said at once) and the output
+    folder's lock is held while serving, so a `build` of the same folder refuses instead of
+    replacing the site under the reader.
+    """
+    from tornado.netutil import bind_sockets
+
+    from .write import BuildLocked, locked_out, output_lock
 
     if not is_loopback(host):
         print(f"warning: serving on {host}, which other machines can reach; drafts and the "
               "preview are visible to them. Use --host 127.0.0.1 to keep it private.",
               file=sys.stderr)
+    try:
+        sockets = bind_sockets(port, address=host)
+    except OSError as exc:
+        print(port_problem(host, port, exc), file=sys.stderr)
+        return 2
+    try:
+        options.out.absolute().parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(options.out.absolute()):
+            return _serve(options, host, port, sockets, verbose)
+    except BuildLocked as exc:
+        print(locked_out(options.out, exc).format(), file=sys.stderr)
+        return 1
+
+
+def port_problem(host: str, port: int, exc: OSError) -> str:
+    """One line saying why the dev server cannot listen, and what to type instead."""
+    if exc.errno == errno.EADDRINUSE:
+        why = f"port {port} is already in use on {host} (another server?)"
+    elif exc.errno == errno.EACCES:
+        why = f"port {port} needs special rights on {host}"
+    else:
+        why = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return f"build.py serve: {why}; choose another port: python3 build.py serve --port " \
+        f"{8001 if port == 8000 else 8000}"
+
+
+def _serve(options: Options, host: str, port: int, sockets: list, verbose: bool) -> int:
+    import logging
+
+    from livereload import Server
+    from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+    from livereload.server import LiveScriptContainer
+    from tornado import web
+    from tornado.httpserver import HTTPServer
+    from tornado.ioloop import IOLoop
+
     server = DevServer(options)
     started = time.perf_counter()
-    server.rebuild()
+    first = server.rebuild(first=True)
+    pages = sum(first.pages_per_language.values())
+    built = f"built {pages} pages in {time.perf_counter() - started:.2f} s" if first.ok else \
+        "the build failed: the browser shows the errors"
     loop = IOLoop.current()
-    loop.add_callback(lambda: print(  # runs once the loop has started, so after listen()
-        f"Serving {server.root} on http://{host}:{port}/ "
-        f"(built in {time.perf_counter() - started:.2f} s; Ctrl+C stops)", flush=True))
+    loop.add_callback(lambda: print(  # runs once the loop has started, so after listening
+        f"Serving {server.root} on http://{host}:{port}/ ({built}; Ctrl+C stops)", flush=True))
     server.on_rebuilt = lambda: loop.add_callback(LiveReloadHandler.reload_waiters)
     script = f'<script src="/livereload.js?port={port}"></script>'.encode()
 
@@ -238,9 +289,30 @@ def serve(options: Options, host: str, port: int) -> int:
             return None, None
 
     class LiveServer(Server):
+        """livereload on the sockets taken already; its log lines ("Serving on", "Reload 0
+        waiters") and Tornado's request log only with --verbose."""
+
         def get_web_handlers(self, _script):
             return [(r".*", web.FallbackHandler,
                      {"fallback": LiveScriptContainer(server.app, script)})]
+
+        def application(self, port, host, liveport=None, debug=None, live_css=True):
+            LiveReloadHandler.watcher = self.watcher
+            LiveReloadHandler.live_css = live_css
+            app = web.Application([(r"/livereload", LiveReloadHandler),
+                                   (r"/forcereload", ForceReloadHandler),
+                                   (r"/livereload.js", LiveReloadJSHandler),
+                                   *self.get_web_handlers(script)])
+            HTTPServer(app).add_sockets(sockets)
+
+        def _setup_logging(self):
+            if verbose:
+                super()._setup_logging()
+                return
+            for name in ("livereload", "tornado"):
+                logger = logging.getLogger(name)
+                logger.addHandler(logging.NullHandler())
+                logger.propagate = False
 
     stop = threading.Event()
     watcher = threading.Thread(target=server.watch, args=(stop,), daemon=True)

@@ -41,7 +41,7 @@ def outdated(site: Site, keys: set[str] | None = None) -> list[Diagnostic]:
             problems.append(warning(
                 "outdated-translation", f"{source.source.path} has changed since this "
                 "translation was marked", item.at("translated_from"),
-                "update the translation, then run 'python build.py translations --mark "
+                "update the translation, then run 'python3 build.py translations --mark "
                 f"{item.source.path}'"))
     return problems
 

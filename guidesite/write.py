@@ -153,9 +153,10 @@ def _clear_way(folder: Path, rel: str) -> None:
 
 
 def locked_out(out: Path, exc: BuildLocked) -> Diagnostic:
-    return error("build-locked", f"another build (process {exc.owner}) is writing "
-                 f"{out.name}/", SourceRef(str(out)),
-                 "wait for it to finish, or stop it; the site was left as it was")
+    return error("build-locked", f"another build or the dev server (process {exc.owner}) "
+                 f"is using {out.name}/", SourceRef(str(out)),
+                 "wait for it to finish, or stop it (Ctrl+C where it runs), or pass another "
+                 "--out; the site was left as it was")
 
 
 def write_failed(out: Path, exc: OSError, kept: bool = True) -> Diagnostic:

@@ -127,6 +127,29 @@ def browser():
         instance.close()
 
 
+SLOW_MODULES = {"test_fuzz.py", "test_interrupt.py", "test_server_load.py", "test_serve.py",
+                "test_parallel.py", "test_gates_html.py", "test_quick_rebuild.py",
+                "test_shared_fragments.py"}
+SLOW_TESTS = {"test_cached_and_uncached_builds_are_byte_identical",
+              "test_build_runs_from_another_working_directory",
+              "test_two_builds_are_byte_identical",
+              "test_a_rebuild_in_the_replaced_sites_folder_equals_a_fresh_build",
+              "test_two_builds_give_identical_search_bundles",
+              "test_matrices_equal_segnos_at_every_version_and_level_boundary",
+              "test_matrices_equal_segnos_in_byte_mode_utf8"}
+"""Modules and tests that take several seconds each (many builds, servers, the Java validator):
+left out of the quick subset, `pytest -m "not browser and not slow"`."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests are those that use Chromium; slow ones are listed by module or marked."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if item.path.name in SLOW_MODULES or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+
+
 COUNTS: list[str] = []
 """Lines robustness tests report (inputs tried, kills survived, requests served)."""
 

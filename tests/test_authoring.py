@@ -29,7 +29,7 @@ def test_new_writes_a_correct_draft_and_refuses_to_overwrite(make_content, monke
     # the scaffolds are valid content: a check passes with all three in place
     assert run_build("check", "--content", content).returncode == 0
     again = run_build("new", "article", "--lang", "sv", "Våga säga nej!", "--content", content)
-    assert again.returncode == 1 and "already exists" in again.stderr
+    assert again.returncode == 2 and "already exists" in again.stderr
     assert path.read_text("utf-8") == text
     assert run_build("new", "article", "--lang", "de", "X", "--content", content).returncode == 2
 
@@ -71,30 +71,54 @@ def test_old_review_dates_are_warnings(make_content, tmp_path) -> None:
     assert "gammal.md:6: warning[review-due]: last reviewed 2020-01-01" in result.stderr
 
 
-def test_progress_shows_on_a_terminal_only(tmp_path) -> None:
-    import os
-    import pty
-    import subprocess
-    import sys
+def test_check_checks_drafts_too_and_says_which_are_drafts(make_content) -> None:
+    content = make_content({"sv/articles/utkast.md": ARTICLE.format(
+        title="Utkast", extra="draft: true\n", text="[länk](key:finns-inte)")})
+    result = run_build("check", "--content", content)
+    assert result.returncode == 1
+    assert "utkast.md:8: error[broken-link]: no item with key 'finns-inte'" in result.stderr
+    assert f"Drafts, checked too but not published (1):\n  {content}/sv/articles/utkast.md" \
+        in result.stdout
+    assert " and 1 draft in " in result.stdout.splitlines()[-1]
 
-    from conftest import ROOT
 
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--out",
-                                tmp_path / "site"], cwd=ROOT, stdin=follower, stdout=follower,
-                               stderr=follower)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(60)
-    shown = b"".join(chunks).decode()
-    assert "Rendering pages: 25/" in shown and "Built " in shown
-    piped = run_build("--out", tmp_path / "site2")
-    assert "Rendering" not in piped.stdout + piped.stderr
+def test_translations_reports_a_broken_file_and_fails(make_content) -> None:
+    content = make_content({
+        "sv/articles/fraga.md": ARTICLE.format(title="Fråga", extra="", text="ett"),
+        "en/articles/ask.md": ARTICLE.format(title="Ask", extra="", text="one").replace(
+            "summary: S.\n", "summary: [broken\n"),
+    })
+    table = run_build("translations", "--content", content)
+    assert table.returncode == 1
+    assert "en/articles/ask.md:4: error[bad-yaml]" in table.stderr
+    rows = {line.split()[1]: line.split()[2:] for line in table.stdout.splitlines()[1:-1]}
+    assert rows == {"ask": ["source", "broken"]}
+    assert table.stdout.splitlines()[-1] == ("1 items: 0 missing, 0 outdated translations, "
+                                             "1 broken (errors above)")
+
+
+def test_the_root_404_page_speaks_every_language(make_content, tmp_path) -> None:
+    content = make_content()
+    assert run_build("--content", content, "--out", tmp_path / "site",
+                     "--no-search").returncode == 0
+    root = (tmp_path / "site/404.html").read_text("utf-8")
+    english = (tmp_path / "site/en/404.html").read_text("utf-8")
+    assert '<html lang="sv"' in root and '<html lang="en"' in english
+    section = root[root.index('<section lang="en"'):]
+    assert "Page not found" in section and 'href="/guide/en/" hreflang="en"' in section
+
+
+def test_every_scaffold_explains_each_of_its_keys(make_content) -> None:
+    content = make_content()
+    for kind in ("article", "letter", "tip"):
+        made = run_build("new", kind, "--lang", "en", f"A new {kind}", "--content", content)
+        lines = Path(made.stdout.strip()).read_text("utf-8").splitlines()
+        notes = "\n".join(line for line in lines if line.lstrip().startswith("#"))
+        assert "docs/authoring.md" in notes, kind
+        unexplained = []
+        for number, line in enumerate(lines):
+            key = re.match(r"^\s*(?:-\s+)?([a-z_]+):", line)
+            if key and not lines[number - 1].lstrip().startswith("#") and \
+                    f"{key.group(1)}:" not in notes:
+                unexplained.append(key.group(1))
+        assert unexplained == [], f"the {kind} scaffold does not explain {unexplained}"

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import CONTENT, ROOT, run_build
+from conftest import CONTENT, ROOT, TEMPLATES, run_build
 
 ARTICLE = ("---\ntitle: {title}\nsummary: Kort sammanfattning.\ndate: 2026-11-01\n{extra}---\n"
            "{body}\n")
@@ -181,18 +181,18 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert [k for k in files_one if files_one[k] != files_two[k]] == []
 
 
-def test_check_validates_without_writing(tmp_path: Path) -> None:
-    out = tmp_path / "never-written"
-    result = run_build("check", "--out", out)
+def test_check_validates_without_writing(make_content, tmp_path: Path) -> None:
+    content = make_content()
+    result = run_build("check", "--content", content, "--templates", TEMPLATES, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "no problems" in result.stdout
-    assert not out.exists()
+    assert not (tmp_path / "site").exists()
 
 
 def test_check_fails_on_content_errors(make_content, tmp_path) -> None:
     content = make_content({"sv/articles/a.md": ARTICLE.format(title="A", extra="",
                                                                body="[x](key:nope)")})
-    result = run_build("check", "--content", content, "--out", tmp_path / "site")
+    result = run_build("check", "--content", content)
     assert result.returncode == 1
     assert "a.md:6: error[broken-link]: no item with key 'nope' in this language" in result.stderr
 
