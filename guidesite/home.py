@@ -51,7 +51,12 @@ def check_keys(site: Site) -> list[Diagnostic]:
     problems = []
     every = {item.key for item in site.items} | {key for _, key in site.unloaded}
     config = site.config
+    seen: set[str] = set()
     for key, line in zip(config.journey, config.journey_lines, strict=True):
+        if key in seen:
+            problems.append(error("duplicate-key", f"'{key}' is listed twice in the journey",
+                                  SourceRef(config.source.path, line), "list each item once"))
+        seen.add(key)
         if key not in every:
             problems.append(_unknown(key, "any language", every,
                                      SourceRef(config.source.path, line)))

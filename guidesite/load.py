@@ -387,7 +387,7 @@ def _load_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig |
         problems.append(error("bad-url", f"base_url '{base_url}' is not an absolute http(s) URL",
                               SourceRef(source.display, values.line_of("base_url")),
                               "write it like https://example.org/ or https://example.org/guide/"))
-    journey, journey_lines = _journey(data, values, source, problems)
+    journey, journey_lines = _journey(data, values)
     contact = values.get("contact_email", "").strip()
     if contact and not _EMAIL.match(contact):
         problems.append(error("bad-email", f"contact_email '{contact}' is not an e-mail address",
@@ -416,19 +416,12 @@ def _load_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig |
     )
 
 
-def _journey(data: Mapping, values: Mapping, source: SourceFile,
-             problems: list[Diagnostic]) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """The journey's keys and their lines; a key listed twice is an error."""
+def _journey(data: Mapping, values: Mapping) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The journey's keys and the line of each (checked against the items in `validate`)."""
     keys = tuple(key.strip() for key in values.get("journey", ()))
     raw = data.get("journey")
     lines = tuple(raw.lines) if isinstance(raw, Sequence) else (
         (values.line_of("journey"),) * len(keys))
-    seen: set[str] = set()
-    for key, line in zip(keys, lines, strict=True):
-        if key in seen:
-            problems.append(error("duplicate-key", f"'{key}' is listed twice in the journey",
-                                  SourceRef(source.display, line), "list each item once"))
-        seen.add(key)
     return keys, lines
 
 
