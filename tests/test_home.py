@@ -57,6 +57,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "sv/articles/aldre.md": article("Äldre", "2026-09-01", "older"),
         "sv/tips/vanta.yaml": TIPS,
         "en/articles/follow-up.md": article("Follow up", "2026-11-10", "follow-up"),
+        "en/pages/about.md": "---\ntitle: About\nsummary: Who we are.\nkey: about\n---\nUs.\n",
     })
     result = run_build("build", "--content", content, "--templates", TEMPLATES, "--out",
                        root / "site", cwd=root)
@@ -121,6 +122,9 @@ def test_footer_shows_contact_and_licence_and_handouts_the_licence(site: Path) -
     assert '<a href="mailto:redaktionen@example.org">redaktionen@example.org</a>' in footer
     assert ('<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>'
             in footer)
+    about = page(site, "en/about")
+    assert "Contact the editors: <a href=\"mailto:redaktionen@example.org\">" in about.split(
+        "<footer", 1)[0]  # on the about page itself, not only in its footer
     handout = page(site, "sv/for-pedagoger/artiklar/folj-upp")
     assert "kind-handout" in handout
     assert "CC BY 4.0 (<span class=\"url\">https://creativecommons.org/licenses/by/4.0/" in handout
