@@ -138,6 +138,8 @@ def test_menu_reaches_the_educators_and_the_language_chooser_is_bilingual(site: 
     for code in ("sv", "en"):
         assert f'<div class="footer-about" lang="{code}">' in footer
     assert "No tracking" in footer and "Ingen spårning" in footer
+    title = re.search(r'<a class="site-title"[^>]*>(.*?)</a>', root)[1]
+    assert 'lang="sv">Testsajt' in title and 'lang="en">Test site' in title
     skip = re.search(r'<a class="skip-link"[^>]*>(.*?)</a>', root)[1]
     assert 'lang="sv">Hoppa' in skip and 'lang="en">Skip' in skip
 
