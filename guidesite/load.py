@@ -429,10 +429,11 @@ def _load_home(source: SourceFile, problems: list[Diagnostic]) -> Home | None:
     text = read_text(source, problems)
     if text is None:
         return None
+    before = len(problems)
     data = _parse_yaml(text, 1, source, problems)
-    if data is None:
+    if len(problems) > before:
         return None
-    return load_home(source, data, problems)
+    return load_home(source, data, problems)  # an empty file: "must be a mapping"
 
 
 def _load_strings(source: SourceFile, problems: list[Diagnostic]) -> Strings | None:
