@@ -12,9 +12,9 @@ import io
 from pathlib import Path
 
 import pytest
+from fixed_sites import TESTS, build_fixed_site
 
 import gates
-from fixed_sites import TESTS, build_fixed_site
 
 pytestmark = pytest.mark.browser
 
