@@ -75,6 +75,8 @@ def page_fingerprints(site: Site, layout: Plan, bodies: dict[str, Body],
                        route.alternates, links_fp.get(lang)]
         if route.kind in LISTING_KINDS:
             parts.append(everything if route.kind == "root" else listing_fp.get(lang))
+        if route.kind == "home":
+            parts.append(site.homes.get(lang))
         if route.item is not None:
             parts.append(route.item.digest)
             parts.append(digests_by_key.get((route.item.kind, route.item.key), ()))

@@ -9,6 +9,8 @@ from pathlib import Path
 FOLDERS = {"articles": ".md", "letters": ".md", "pages": ".md", "tips": ".yaml"}
 """Content folder inside a language folder -> the file extension it holds."""
 ROOT_FILES = {"site.yaml", "urls.lock"}
+LANGUAGE_FILES = {"strings.yaml": "strings", "home.yaml": "home"}
+"""Files directly in a language folder -> what they are."""
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class SourceFile:
     """Path as printed in messages: relative to the working directory when inside it."""
     lang: str = ""
     folder: str = ""
-    """'articles', 'letters', 'pages', 'tips', 'strings' or 'site'."""
+    """'articles', 'letters', 'pages', 'tips', 'strings', 'home' or 'site'."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def _classify(parts: tuple[str, ...], name: str) -> tuple[str, str] | None:
         return ("", "site" if name == "site.yaml" else "lock") if name in ROOT_FILES else None
     lang = parts[0]
     if len(parts) == 1:
-        return (lang, "strings") if name == "strings.yaml" else None
+        return (lang, LANGUAGE_FILES[name]) if name in LANGUAGE_FILES else None
     if len(parts) == 2 and parts[1] in FOLDERS and name.endswith(FOLDERS[parts[1]]):
         return lang, parts[1]
     return None

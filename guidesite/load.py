@@ -15,6 +15,7 @@ from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
 from .forks import can_fork, forked_map
+from .home import load_home
 from .letters import (
     FIELD_NAME,
     RESERVED,
@@ -30,10 +31,12 @@ from .model import (
     FOLDERS,
     SUBJECT,
     Article,
+    Home,
     Item,
     Language,
     Letter,
     LetterField,
+    Licence,
     Page,
     Site,
     SiteConfig,
@@ -43,7 +46,7 @@ from .model import (
 )
 from .schema import Field
 from .slug import SLUG, slugify
-from .yamldoc import CONTROL, Mapping, YamlError, parse
+from .yamldoc import CONTROL, Mapping, Sequence, YamlError, parse
 
 MAX_FILE_BYTES = 2_000_000
 """Content files are short texts; anything larger is a mistake and must not stall the build."""
@@ -55,6 +58,12 @@ SITE_SCHEMA: schema.Schema = {
     "author": Field("text"),
     "review_after_days": Field("int"),
     "allow_html": Field("bool"),
+    "journey": Field("texts"),
+    "contact_email": Field("text"),
+    "licence": Field("record", records={
+        "name": Field("text", required=True),
+        "url": Field("text", required=True),
+    }),
     "languages": Field("records", required=True, records={
         "code": Field("text", required=True),
         "name": Field("text", required=True),
@@ -120,6 +129,7 @@ TIPS_SCHEMA: schema.Schema = {
 CHANNELS = ("email", "post")
 
 _ALIAS = re.compile(r"^/?(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*/)*[a-z0-9]+(?:[-_.][a-z0-9]+)*/?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -151,6 +161,7 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
         problems.append(warning("ignored-file", "this file is not part of the site and is ignored",
                                 SourceRef(stray.display), _stray_hint(stray, tree.root)))
     strings: dict[str, Strings] = {}
+    homes: dict[str, Home] = {}
     items: list[Item] = []
     unloaded: list[tuple[str, str]] = []
 
@@ -171,6 +182,10 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
                                  lambda s, found: _load_strings(s, found))
             if loaded:
                 strings[source.lang] = loaded
+        elif source.folder == "home":
+            home = _remembered(source, settings, memo, problems, _load_home)
+            if home:
+                homes[source.lang] = home
         elif source.folder in LOADERS:
             item = _remembered(source, settings, memo, problems, load_item)
             if item is not None:
@@ -187,7 +202,7 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
     _check_strings_match(strings, config.default_language, problems)
     items.sort(key=lambda i: (i.lang, i.kind, i.slug, i.source.path))
     return Site(config, strings, tuple(items), read_lock(tree.root),
-                frozenset(unloaded)), problems
+                frozenset(unloaded), homes), problems
 
 
 PARALLEL_FROM = 400
@@ -384,6 +399,17 @@ def _load_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig |
         problems.append(error("bad-url", f"base_url '{base_url}' is not an absolute http(s) URL",
                               SourceRef(source.display, values.line_of("base_url")),
                               "write it like https://example.org/ or https://example.org/guide/"))
+    journey, journey_lines = _journey(data, values)
+    contact = values.get("contact_email", "").strip()
+    if contact and not _EMAIL.match(contact):
+        problems.append(error("bad-email", f"contact_email '{contact}' is not an e-mail address",
+                              SourceRef(source.display, values.line_of("contact_email")),
+                              "write it like redaktionen@example.org"))
+    licence = values.get("licence")
+    if licence is not None and not re.match(r"^https?://\S+$", licence["url"].strip()):
+        problems.append(error("bad-url", f"licence url '{licence['url']}' is not an absolute "
+                              "http(s) URL", SourceRef(source.display, licence.line_of("url")),
+                              "e.g. https://creativecommons.org/licenses/by/4.0/"))
     if any(p.severity == "error" for p in problems):
         return None
     return SiteConfig(
@@ -395,7 +421,31 @@ def _load_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig |
         review_after_days=values.get("review_after_days", 365),
         allow_html=values.get("allow_html", False),
         source=SourceRef(source.display, 1),
+        journey=journey,
+        journey_lines=journey_lines,
+        contact_email=contact,
+        licence=Licence(licence["name"].strip(), licence["url"].strip()) if licence else None,
     )
+
+
+def _journey(data: Mapping, values: Mapping) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The journey's keys and the line of each (checked against the items in `validate`)."""
+    keys = tuple(key.strip() for key in values.get("journey", ()))
+    raw = data.get("journey")
+    lines = tuple(raw.lines) if isinstance(raw, Sequence) else (
+        (values.line_of("journey"),) * len(keys))
+    return keys, lines
+
+
+def _load_home(source: SourceFile, problems: list[Diagnostic]) -> Home | None:
+    text = read_text(source, problems)
+    if text is None:
+        return None
+    before = len(problems)
+    data = _parse_yaml(text, 1, source, problems)
+    if len(problems) > before:
+        return None
+    return load_home(source, data, problems)  # an empty file: "must be a mapping"
 
 
 def _load_strings(source: SourceFile, problems: list[Diagnostic]) -> Strings | None:

@@ -36,6 +36,14 @@ class Language:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """The content licence (`licence: {name, url}` in site.yaml)."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Site-wide settings from `site.yaml`."""
 
@@ -48,6 +56,14 @@ class SiteConfig:
     review_after_days: int
     allow_html: bool
     source: SourceRef
+    journey: tuple[str, ...] = ()
+    """Item keys in reading order (`journey:`): listings and the home page follow it."""
+    journey_lines: tuple[int, ...] = ()
+    """The site.yaml line of each journey key, for messages."""
+    contact_email: str = ""
+    """Where readers reach the editors, shown in the footer."""
+    licence: Licence | None = None
+    """The licence of the texts, shown in the footer and on handouts."""
 
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)
@@ -60,6 +76,27 @@ class Strings:
     lang: str
     values: Mapping[str, str]
     lines: Mapping[str, int]
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Situation:
+    """One of the reader's situations on the home page, with the items that help in it."""
+
+    title: str
+    text: str
+    keys: tuple[str, ...]
+    line: int
+    key_lines: tuple[int, ...]
+    """The file line of each key, for messages."""
+
+
+@dataclass(frozen=True)
+class Home:
+    """A language's task-first home page (`<lang>/home.yaml`)."""
+
+    lang: str
+    situations: tuple[Situation, ...]
     source: SourceRef
 
 
@@ -125,6 +162,8 @@ class Site:
     unloaded: frozenset[tuple[str, str]] = frozenset()
     """(language, probable key) of files that failed to load: links to them are not reported
     again, the file's own error says what to fix."""
+    homes: Mapping[str, Home] = field(default_factory=dict)
+    """Language -> its home page's situations (languages without home.yaml have none)."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 import traceback
@@ -25,6 +24,7 @@ from .depends import LISTING_KINDS, page_fingerprints, template_fingerprints
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
 from .downloads import FORMATS, DocumentMeta, letter_downloads
+from .home import journey_sorted, latest
 from .letters import as_data
 from .load import FileMemo
 from .model import Item, Letter, Site, Tip, TipTopic
@@ -156,7 +156,7 @@ class Renderer:
         self.envs = {lang.code: _environment(site, templates, lang.code, compiled)
                      for lang in site.config.languages}
         self.envs[""] = self.envs[site.config.default_language]
-        self.listings = {lang.code: _listings(layout, lang.code)
+        self.listings = {lang.code: _listings(layout, lang.code, site.config.journey)
                          for lang in site.config.languages}
         self.keys = layout.keys
         self.base_path = urlsplit(site.config.base_url).path
@@ -260,6 +260,8 @@ class Renderer:
                 (topic, tip, relative(route.url, url_of(topic)) + "#" + tip.id)
                 for topic, tip in self.tips_about.get((route.lang, key), [])],
         }
+        if route.kind == "home":
+            context.update(self._home_context(route))
         if isinstance(item, Letter) and route.kind == "letter":
             context.update(_letter_context(site, item, by_key, bodies))
             # letter-files.js (the filled downloads) is optional: without it the page offers
@@ -285,6 +287,18 @@ class Renderer:
             self._report(error("template-error", f"{type(exc).__name__}: {exc}", where,
                                _template_hint(exc)), str(exc))
         return None
+
+    def _home_context(self, route: Route) -> dict:
+        """The language's situations with the items that help (those published), and the
+        latest changes."""
+        home = self.site.homes.get(route.lang)
+        situations = [] if home is None else [
+            (situation, [self.by_key[(route.lang, key)] for key in situation.keys
+                         if (route.lang, key) in self.by_key])
+            for situation in home.situations]
+        listed = [item for kind, items in self.listings.get(route.lang, {}).items()
+                  if kind != "page" for item in items]
+        return {"situations": situations, "latest": latest(listed, 5)}
 
     def _report(self, problem: Diagnostic, detail: str) -> None:
         key = (problem.where.path, problem.where.line, detail)
@@ -419,15 +433,14 @@ def _template_hint(exc: Exception) -> str:
     return "fix the template at this line"
 
 
-def _listings(layout: Plan, lang: str) -> dict[str, list[Item]]:
-    """Items of one language by kind, newest first, for home and section pages."""
+def _listings(layout: Plan, lang: str, journey: tuple[str, ...]) -> dict[str, list[Item]]:
+    """Items of one language by kind, for home and section pages: in the journey's order, the
+    items it does not list after them, newest first."""
     by_kind: dict[str, list[Item]] = {}
     for item in layout.items:
         if item.lang == lang:
             by_kind.setdefault(item.kind, []).append(item)
-    for items in by_kind.values():
-        items.sort(key=lambda i: (-(i.date or dt.date.min).toordinal(), i.title))
-    return by_kind
+    return {kind: journey_sorted(items, journey) for kind, items in by_kind.items()}
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -475,7 +488,7 @@ def _environment(site: Site, templates: Path, lang: str,
         lang=site.config.language(lang),
         languages=site.config.languages,
         t=dict(strings.values) if strings else {},
-        strings_in=lambda code: site.strings[code].values,  # the root 404 speaks every language
+        strings_of={code: dict(s.values) for code, s in site.strings.items()},
     )
     locale = site.config.language(lang).locale
     env.filters["date"] = lru_cache(maxsize=4096)(

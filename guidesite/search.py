@@ -30,7 +30,8 @@ BUNDLE = "pagefind"
 EXCLUDE = (
     ".breadcrumb", ".toc", ".article-meta", ".reading-aids", ".anchor", ".related",
     ".related-links", ".print-only", ".print-link", ".draft-notice", "#copy-status",
-    ".letter-form-section", ".letter-actions", ".downloads", "script",
+    ".letter-form-section", ".letter-actions", ".downloads", "script", ".page-aside",
+    ".back-to-top",
 )
 """Parts of an indexed page's `<main>` that are navigation, controls or print aids, not text."""
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from .authoring import source_fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
+from .home import check_keys
 from .model import Item, Letter, Site, TipTopic
 
 RELATED_KINDS = ("article", "letter")
@@ -19,6 +20,7 @@ def validate(site: Site, today: dt.date | None = None) -> list[Diagnostic]:
     problems += _translations(site)
     problems += outdated(site)
     problems += _related(site)
+    problems += check_keys(site)
     if today is not None:
         problems += _reviews(site, today)
     return problems

@@ -21,13 +21,6 @@ TYPES = {"text": "text", "date": "date", "bool": "true/false", "int": "whole num
          "texts": "list of text", "record": "mapping", "records": "list of mappings"}
 """How the reference names each schema type."""
 
-PENDING = {"SITE_SCHEMA": {"contact_email", "licence", "licence.name", "licence.url", "journey"}}
-"""Keys documented ahead of this branch's engine (other branches add them), by schema. A key
-listed here must NOT be in the engine: once it is, delete it here and its row is checked."""
-PENDING_SCHEMAS = {"HOME_SCHEMA"}
-"""Schemas documented ahead of this branch's engine, likewise."""
-
-
 def engine_schemas() -> dict[str, dict[str, Field]]:
     """Every `NAME_SCHEMA` defined in the engine's modules, flattened to key paths."""
     found: dict[str, dict[str, Field]] = {}
@@ -92,15 +85,11 @@ def test_every_schema_key_is_documented_with_its_type_and_default() -> None:
             if (default == "required") != spec.required:
                 problems.append(f"{DOCS.name}:{line}: '{key}' is "
                                 f"{'' if spec.required else 'not '}required in the engine")
-        for key in docs[name].keys() - keys.keys() - PENDING.get(name, set()):
+        for key in docs[name].keys() - keys.keys():
             problems.append(f"{DOCS.name}:{docs[name][key][2]}: '{key}' is documented, but "
                             f"{name} has no such key")
-        for key in PENDING.get(name, set()) & keys.keys():
-            problems.append(f"{name}: '{key}' is in the engine now: remove it from PENDING")
-    for name in docs.keys() - engine.keys() - PENDING_SCHEMAS:
+    for name in docs.keys() - engine.keys():
         problems.append(f"{DOCS.name}: documents {name}, which the engine does not define")
-    for name in PENDING_SCHEMAS & engine.keys():
-        problems.append(f"{name} is in the engine now: remove it from PENDING_SCHEMAS")
     assert problems == []
 
 

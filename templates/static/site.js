@@ -1,7 +1,22 @@
-/* Copy-link controls: the "#" beside a heading or tip copies the page's public address with
-   that anchor, so a teacher can paste an exact link. Without JavaScript it is a plain link. */
+/* Site-wide enhancements; every page works without them.
+   - The menu button: on phones the menu folds behind it, so the header stays one row.
+   - Copy-link controls: the "#" beside a heading or tip copies the page's public address with
+     that anchor, so a teacher can paste an exact link. Without JavaScript it is a plain link. */
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
+  var toggle = document.querySelector(".menu-toggle");
+  var menu = document.getElementById("site-menu");
+  if (toggle && menu) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      menu.classList.toggle("is-open", open);
+    });
+  }
+
   var status = document.getElementById("copy-status");
   var canonical = document.querySelector("link[rel=canonical]");
   if (!status || !canonical || !navigator.clipboard) return;
