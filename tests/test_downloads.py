@@ -120,7 +120,7 @@ def test_posted_letter_layout(site):
         assert gaps[-1] >= 3 * gaps[-2] > 0
         right = [p.text.split("\n")[0] for p in paragraphs
                  if p.alignment == WD_ALIGN_PARAGRAPH.RIGHT]
-        assert right == ([] if lang == "sv" else ["[Your name]", "[Today's date]"])
+        assert right == ([] if lang == "sv" else ["[Your name]", "[Today’s date]"])
 
 
 def test_pdf_is_tagged_for_screen_readers(case, tmp_path):

@@ -326,7 +326,7 @@ def test_write_in_one_language_send_in_another(page, site_url) -> None:
     today = dt.date.today()
     assert page.input_value("#field-date") == format_date(today, "d MMMM y", locale="en_GB")
     assert "Feedback after my interview at [Employer]" in text  # the subject, where it belongs
-    assert text.index("[Employer's postcode]") < text.index("Feedback after") < text.index("Dear")
+    assert text.index("[Employer’s postcode]") < text.index("Feedback after") < text.index("Dear")
 
 
 def test_no_request_leaves_the_page(page, site_url) -> None:
