@@ -20,6 +20,9 @@ _USES = r"""(?:\{%-?\s*(?:extends|include|import|from)\s+|\bshared\(\s*)"""
 _REFERENCE = re.compile(_USES + r"""(["'])(.+?)\1""")
 _DYNAMIC = re.compile(_USES + r"""[^"'\s]""")
 LISTING_KINDS = ("home", "section", "educators", "search", "notfound", "root")
+"""Pages that show cards of many items: title, summary, kind and dates. Only the educators' page
+also shows each item's reading time and readability (`AIDS_KINDS`)."""
+AIDS_KINDS = ("educators",)
 
 
 def template_fingerprints(templates: Path) -> dict[str, str]:
@@ -51,6 +54,7 @@ def page_fingerprints(site: Site, layout: Plan, bodies: dict[str, Body],
     strings = {lang: fingerprint(sorted(s.values.items())) for lang, s in site.strings.items()}
     links: dict[str, list] = {lang.code: [] for lang in site.config.languages}
     listing: dict[str, list] = {lang.code: [] for lang in site.config.languages}
+    aids: dict[str, list] = {lang.code: [] for lang in site.config.languages}
     digests_by_key: dict[tuple[str, str], list[str]] = {}
     for route in layout.routes:
         item = route.item
@@ -61,11 +65,13 @@ def page_fingerprints(site: Site, layout: Plan, bodies: dict[str, Body],
             item, TipTopic) else ()
         links[item.lang].append((item.key, item.kind, route.url, item.title, related))
         listing[item.lang].append((route.url, item.kind, item.title, item.summary, item.date,
-                                   item.updated, item.draft, body.minutes, body.readability))
+                                   item.updated, item.draft))
+        aids[item.lang].append((route.url, body.minutes, body.readability))
         if isinstance(item, Letter):
             digests_by_key.setdefault(("letter", item.key), []).append(item.digest)
     links_fp = {lang: fingerprint(sorted(entries)) for lang, entries in links.items()}
     listing_fp = {lang: fingerprint(sorted(entries)) for lang, entries in listing.items()}
+    aids_fp = {lang: fingerprint(sorted(entries)) for lang, entries in aids.items()}
     everything = fingerprint(sorted(listing_fp.items()))
     result = {}
     for route in layout.routes:
@@ -75,6 +81,8 @@ def page_fingerprints(site: Site, layout: Plan, bodies: dict[str, Body],
                        route.alternates, links_fp.get(lang)]
         if route.kind in LISTING_KINDS:
             parts.append(everything if route.kind == "root" else listing_fp.get(lang))
+        if route.kind in AIDS_KINDS:
+            parts.append(aids_fp.get(lang))
         if route.kind == "home":
             parts.append(site.homes.get(lang))
         if route.item is not None:

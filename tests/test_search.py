@@ -26,7 +26,7 @@ STEMMING = [
     ("sv", "arbetsgivarna", "sv/brev/be-om-aterkoppling-mejl/"),   # arbetsgivare, -n
     ("sv", "intervjuerna", "sv/tips/be-om-aterkoppling/"),         # intervjun
     ("sv", "återkopplingar", "sv/brev/be-om-aterkoppling-mejl/"),  # återkoppling(en)
-    ("en", "applications", "en/about/"),                           # application
+    ("en", "applies", "en/about/"),                                # apply
     ("en", "employers", "en/about/"),                              # employer
 ]
 SEARCH_PAGE = {"sv": "sv/sok/", "en": "en/search/"}
