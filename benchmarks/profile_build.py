@@ -74,8 +74,8 @@ STAGES = (  # (module, owner in it or "", function, label): where each stage is 
     ("guidesite.write", "Staging", "swap_in", "write: staging folder, lock, swap"),
     ("guidesite.write", "Staging", "__exit__", "write: staging folder, lock, swap"),
     ("guidesite.uptodate", "", "remember", "up-to-date: record this build"),
-    ("guidesite.pipeline", "", "forked_map", "forks: start, wait for, read back workers"),
-    ("guidesite.load", "", "forked_map", "forks: start, wait for, read back workers"),
+    ("guidesite.pipeline", "", "forked_map", "forks: render and download shares, waits"),
+    ("guidesite.load", "", "forked_map", "forks: load shares, wait, read back items"),
     ("guidesite.pipeline", "", "trim", "forks: give freed memory back (malloc_trim)"),
 )
 
