@@ -1,18 +1,24 @@
-"""Benchmark: cold, warm and one-edit builds, serve latency, against Hugo and Pelican.
+"""Benchmark: cold, warm and one-edit builds, serve latency, the parser floor, against Hugo and
+Pelican.
 
     python benchmarks/bench.py [--sizes 100,500,1000,5000] [--runs 3] [--no-others]
 
 Generates the same deterministic corpus for each size (N articles per language, letters and
 tips in proportion), builds it with our generator in subprocesses (as an author would) and,
 where installed, with Hugo and Pelican, and prints wall time, pages per second and peak
-memory (the whole process tree, sampled). Figures, not assertions: targets are read off.
+memory (the whole process tree, sampled). In the same run it times the parser floor
+(`floor.py`: the project's own Markdown setup rendering every body of the corpus over as many
+processes as the build uses) and prints `cold / floor`, with search and the letter downloads
+left out of the ratio and reported beside it. Figures, not assertions: targets are read off.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,6 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from guidesite.downloads import FORMATS  # noqa: E402
 
 from corpus import ROOT, make_corpus  # noqa: E402
 from others import hugo_site, pelican_site  # noqa: E402
@@ -55,14 +63,23 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def cpu_of_children() -> float:
+    """CPU seconds (user and system) of every finished child and the children they waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(command: list[str], cwd: Path, env: dict | None = None, sample: bool = False
-            ) -> tuple[float, int, str]:
-    """(wall seconds, peak tree memory in bytes or 0, output) of one command.
+            ) -> tuple[float, int, str, float]:
+    """(wall seconds, peak tree memory in bytes or 0, output, CPU seconds) of one command.
 
     Memory is sampled only when asked: reading a process's memory map every 10 ms takes a
-    good part of a core, time a build on two cores would be charged for.
+    good part of a core, time a build on two cores would be charged for. CPU seconds are
+    those of the whole process tree (forked workers, Pagefind): on a shared machine they
+    vary less than wall time.
     """
     peak = 0
+    cpu = cpu_of_children()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True,
@@ -83,7 +100,7 @@ def measure(command: list[str], cwd: Path, env: dict | None = None, sample: bool
     sampler.join()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{output[-2000:]}")
-    return wall, peak, output
+    return wall, peak, output, cpu_of_children() - cpu
 
 
 TRASH = Path(tempfile.gettempdir()) / "guidesite-bench-trash"
@@ -101,6 +118,22 @@ def set_aside(*folders: Path) -> None:
         if folder.exists():
             TRASH.mkdir(parents=True, exist_ok=True)
             folder.rename(TRASH / f"{folder.parent.name}-{folder.name}-{time.time_ns()}")
+
+
+def downloads_only(cache: Path) -> None:
+    """Leave in the build cache (`.cache/`) the letter downloads alone: Hugo makes none, so
+    `cold / floor` and the ratios to Hugo leave them out; whatever else the cache may hold
+    (compiled templates, and pages or bodies once it keeps them) is a cold build's to make."""
+    if not cache.exists():
+        return
+    TRASH.mkdir(parents=True, exist_ok=True)
+    old = TRASH / f"cache-{time.time_ns()}"
+    cache.rename(old)
+    for entry in old.glob("*/*/*"):  # guidesite/<first two of the key>/<key>.<format>
+        if entry.suffix.lstrip(".") in FORMATS:
+            target = cache / entry.relative_to(old)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(entry, target)
 
 
 def ours(work: Path, *extra: str) -> list[str]:
@@ -156,16 +189,27 @@ def row(name: str, seconds: float, pages: int, memory: int) -> str:
 
 
 def repeated(runs: int, command: list[str], cwd: Path, env: dict | None = None,
-             before=lambda: None) -> tuple[float, int, str]:
+             before=lambda: None) -> tuple[float, int, str, float]:
     """Median wall time of `runs` runs (each after `before()`: single runs on a shared machine
-    vary by a tenth or more), the peak memory of one more run, and that run's output."""
-    walls = []
+    vary by a tenth or more), the peak memory of one more run, that run's output, and the
+    median CPU seconds of the timed runs."""
+    walls, cpus = [], []
     for _ in range(runs):
         before()
-        walls.append(measure(command, cwd, env)[0])
+        wall, _, _, cpu = measure(command, cwd, env)
+        walls.append(wall)
+        cpus.append(cpu)
     before()
-    _, peak, output = measure(command, cwd, env, sample=True)
-    return statistics.median(walls), peak, output
+    _, peak, output, _ = measure(command, cwd, env, sample=True)
+    return statistics.median(walls), peak, output, statistics.median(cpus)
+
+
+def parser_floor(work: Path, runs: int) -> dict:
+    """`floor.py` on this corpus: wall and CPU seconds of the parser alone, in the build's
+    number of processes (a subprocess, so that nothing this process holds is forked)."""
+    output = measure([sys.executable, str(Path(__file__).resolve().parent / "floor.py"),
+                      str(work / "content"), "--runs", str(runs)], work)[2]
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def bench(size: int, others: bool, work_root: Path, runs: int) -> dict:
@@ -182,7 +226,7 @@ def bench(size: int, others: bool, work_root: Path, runs: int) -> dict:
         for name, same_pages in (("hugo", False), ("hugo, our pages (+handouts, letters)", True)):
             site = hugo_site(work / "content", work / ("hugo-same" if same_pages else "hugo"),
                              same_pages)
-            seconds, memory, _ = repeated(
+            seconds, memory, _, _ = repeated(
                 runs, ["hugo", "--quiet", "-s", str(site), "-d", str(site / "public")], work,
                 before=lambda site=site: set_aside(site / "public"))
             pages = sum(1 for _ in (site / "public").rglob("*.html" if same_pages
@@ -192,7 +236,7 @@ def bench(size: int, others: bool, work_root: Path, runs: int) -> dict:
                                                                    "hugo_memory": memory}
     if others and shutil.which("pelican"):
         site = pelican_site(work / "content", work / "pelican")
-        pelican, pelican_memory, _ = repeated(
+        pelican, pelican_memory, _, _ = repeated(
             runs, ["pelican", str(site / "content"), "-o", str(site / "output"), "-s",
                    str(site / "pelicanconf.py"), "-q"], site,
             before=lambda: set_aside(site / "output"))
@@ -204,33 +248,52 @@ def bench(size: int, others: bool, work_root: Path, runs: int) -> dict:
         return lambda: set_aside(*(work / name for name in names))
 
     everything = ("site", ".cache", ".site.spare")
-    cold_search, memory, output = repeated(runs, ours(work), work, cache, fresh(*everything))
+    cold_search, memory, output, _ = repeated(runs, ours(work), work, cache,
+                                              fresh(*everything))
     pages = pages_of(output)
     print(row("ours: cold full build (with search)", cold_search, pages, memory))
-    cold, memory, _ = repeated(runs, ours(work, "--no-search"), work, cache, fresh(*everything))
+    cold, memory, _, _ = repeated(runs, ours(work, "--no-search"), work, cache,
+                                  fresh(*everything))
     print(row("ours: cold full build (no search)", cold, pages, memory))
-    cached, cached_memory, _ = repeated(  # the letter downloads stay cached: Hugo makes none
-        runs, ours(work, "--no-search"), work, cache, fresh("site", ".site.spare"))
+    def cold_but_downloads() -> None:
+        fresh("site", ".site.spare")()
+        downloads_only(work / ".cache")
+
+    cached, cached_memory, _, cached_cpu = repeated(
+        runs, ours(work, "--no-search"), work, cache, cold_but_downloads)
     print(row("ours: same, letter downloads cached", cached, pages, cached_memory))
-    warm, warm_memory, _ = repeated(runs, ours(work, "--no-search"), work, cache)
+    floor = parser_floor(work, runs)
+    name = f"parser floor ({floor['bodies']} bodies, {floor['processes']} processes)"
+    print(f"  {name:38} {floor['wall']:8.2f} s wall, {floor['cpu']:.2f} s CPU "
+          f"(the cold build above: {cached_cpu:.2f} s CPU)")
+    print(f"  cold / floor {cached / floor['wall']:.2f} (target <= 1.5; search and downloads "
+          f"excluded: they add {cold_search - cold:.2f} s and {cold - cached:.2f} s), "
+          f"in CPU seconds {cached_cpu / floor['cpu']:.2f}")
+    warm, warm_memory, _, _ = repeated(runs, ours(work, "--no-search"), work, cache)
     print(row("ours: warm rebuild, nothing changed", warm, pages, warm_memory))
     article = work / "content/en/articles/article-1.md"
 
     def edit() -> None:
         article.write_text(article.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
 
-    edited, edit_memory, _ = repeated(runs, ours(work, "--no-search"), work, cache, edit)
+    edited, edit_memory, _, _ = repeated(runs, ours(work, "--no-search"), work, cache, edit)
     print(row("ours: rebuild after editing one article", edited, pages, edit_memory))
+    edited_search, edit_search_memory, _, _ = repeated(runs, ours(work), work, cache, edit)
+    print(row("ours: same, with search", edited_search, pages, edit_search_memory))
     latency = serve_latency(work)
+    serve = sorted(latency)[len(latency) // 2]
     print(f"  {'ours: serve, save -> page written':38} {min(latency) * 1000:8.0f} ms best, "
-          f"{sorted(latency)[len(latency) // 2] * 1000:.0f} ms median of {len(latency)}")
+          f"{serve * 1000:.0f} ms median of {len(latency)} (target < 150 ms at 2 x 5,000)")
     result |= {"size": size, "pages": pages, "cold": cold, "cached": cached, "warm": warm,
-               "memory": memory}
+               "memory": memory, "floor": floor["wall"], "edited": edited, "serve": serve}
     if "hugo" in result:
         print(f"  ratios: cold/hugo {cold / result['hugo']:.2f} (target <= 1.5; downloads "
               f"cached {cached / result['hugo']:.2f}), "
               f"warm/hugo {warm / result['hugo']:.2f} (target <= 0.3), "
               f"memory/hugo {memory / result['hugo_memory']:.2f} (target < 0.25)")
+        print(f"  one article edited, new process: edited/hugo {edited / result['hugo']:.2f} "
+              f"(target <= 0.25 at 2 x 1,000; with search "
+              f"{edited_search / result['hugo']:.2f})")
         print(f"  against Hugo making our pages: cold {cold / result['hugo_same']:.2f}, "
               f"downloads cached {cached / result['hugo_same']:.2f}")
     if "pelican" in result:

@@ -79,6 +79,21 @@ def tips(rng: random.Random, lang: str, number: int, articles: int) -> str:
             f"intro: \"{sentence(rng, lang)}\"\ntips:\n{entries}")
 
 
+def without_block(yaml_text: str, key: str) -> str:
+    """`yaml_text` without the top-level `key:` and its indented lines: the site's reading
+    order names the site's own items, which the generated corpus does not have."""
+    lines, skipping = [], False
+    for line in yaml_text.splitlines(keepends=True):
+        if line.startswith(f"{key}:"):
+            skipping = True
+            continue
+        if skipping and (line[:1] in (" ", "\t", "\n") or not line.strip()):
+            continue
+        skipping = False
+        lines.append(line)
+    return "".join(lines)
+
+
 def make_corpus(folder: Path, per_language: int, seed: int = 1) -> Path:
     """Write the tree under `folder/content` (replacing it) and return that path."""
     content = folder / "content"
@@ -86,7 +101,7 @@ def make_corpus(folder: Path, per_language: int, seed: int = 1) -> Path:
         shutil.rmtree(content)
     rng = random.Random(seed)
     letters, topics = max(1, per_language // 50), max(1, per_language // 40)
-    site = (ROOT / "content" / "site.yaml").read_text("utf-8")
+    site = without_block((ROOT / "content" / "site.yaml").read_text("utf-8"), "journey")
     (content).mkdir(parents=True)
     (content / "site.yaml").write_text(site.replace("review_after_days: 365",
                                                     "review_after_days: 3650"), "utf-8")
