@@ -243,6 +243,17 @@ def test_every_content_page_is_found_by_its_title(reader, built_site: Path,
 
 
 @pytest.mark.browser
+def test_swedish_readers_find_the_feedback_guidance_by_their_own_word(reader,
+                                                                     site_url: str) -> None:
+    """Young Swedes say "feedback"; the guidance also says "återkoppling"."""
+    reader.goto(site_url + "sv/sok/")
+    found = run_search(reader, "feedback")
+    assert {"sv/artiklar/be-om-aterkoppling-efter-ett-nej/", "sv/artiklar/anvand-aterkopplingen/",
+            "sv/brev/be-om-aterkoppling-mejl/"} <= set(found), found
+    assert all(url.startswith("sv/") for url in found)
+
+
+@pytest.mark.browser
 def test_results_are_counted_announced_and_only_in_the_page_language(reader,
                                                                       site_url: str) -> None:
     reader.goto(site_url + "sv/sok/")
