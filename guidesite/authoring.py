@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import fingerprint
+from .load import front_matter_end
 from .model import Item, Letter, Site, TipTopic
 from .slug import slugify
 
@@ -214,9 +215,9 @@ def mark_text(text: str, value: str, is_yaml: bool) -> str:
     pattern = re.compile(r"^translated_from:.*$", re.MULTILINE)
     if is_yaml:
         return pattern.sub(line, text, count=1) if pattern.search(text) else f"{line}\n{text}"
-    end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
-    if not text.startswith("---\n") or end is None:
+    bounds = front_matter_end(text)
+    if bounds is None:
         raise ValueError("the file has no front matter")
-    front = text[4:4 + end.start()]
+    front = text[4:bounds[0]]
     front = pattern.sub(line, front, count=1) if pattern.search(front) else front + line + "\n"
-    return "---\n" + front + text[4 + end.start():]
+    return "---\n" + front + text[bounds[0]:]

@@ -312,15 +312,22 @@ def read_text(source: SourceFile, problems: list[Diagnostic]) -> str | None:
     return text
 
 
-def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """Split `---` front matter from the body: (yaml, body, file line of the body's start)."""
+def front_matter_end(text: str) -> tuple[int, int] | None:
+    """Where `---` front matter ends: (start, end) of its closing `---` or `...` line, or None
+    when the text has none. The one reading of front matter (the loader's and `--mark`'s)."""
     if not text.startswith("---\n") and text.rstrip() != "---":
         return None
     end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
-    if end is None:
+    return None if end is None else (4 + end.start(), 4 + end.end())
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split `---` front matter from the body: (yaml, body, file line of the body's start)."""
+    bounds = front_matter_end(text)
+    if bounds is None:
         return None
-    front = text[4:4 + end.start()]
-    body = text[4 + end.end():].removeprefix("\n")
+    front = text[4:bounds[0]]
+    body = text[bounds[1]:].removeprefix("\n")
     return front, body, front.count("\n") + 3
 
 
@@ -341,7 +348,16 @@ def load_config(content: Path) -> SiteConfig | None:
     return _load_config(discover(content).site_yaml, [])
 
 
-def _load_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig | None:
+def _load_config(source: SourceFile, found: list[Diagnostic]) -> SiteConfig | None:
+    """The site settings, or None when site.yaml has an error (its own: a problem elsewhere
+    in the tree must not discard the site and hide every other diagnostic)."""
+    problems: list[Diagnostic] = []
+    config = _read_config(source, problems)
+    found.extend(problems)
+    return config
+
+
+def _read_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig | None:
     text = read_text(source, problems)
     if text is None:
         return None
