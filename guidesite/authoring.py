@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import fingerprint
 from .load import front_matter_end
-from .model import Item, Letter, Site, TipTopic
+from .model import Item, Site
 from .slug import slugify
+from .validate import source_fingerprint
 
 FOLDER_OF = {"article": ("articles", ".md"), "letter": ("letters", ".md"),
              "tip": ("tips", ".yaml")}
@@ -160,17 +160,6 @@ def scaffold(content: Path, kind: str, lang: str, title: str, today: dt.date) ->
 
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def source_fingerprint(item: Item) -> str:
-    """Short fingerprint of what a translator translates: the text, not where it sits."""
-    parts: list = [item.kind, item.title, item.summary, item.body]
-    if isinstance(item, Letter):
-        parts += [item.subject, item.guide,
-                  [(f.name, f.label, f.hint, f.example) for f in item.fields]]
-    if isinstance(item, TipTopic):
-        parts += [item.intro, [(t.id, t.title, t.body, t.related) for t in item.tips]]
-    return fingerprint(*parts)[:12]
 
 
 @dataclass(frozen=True)

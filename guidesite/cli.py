@@ -7,7 +7,8 @@ import signal
 import sys
 from pathlib import Path
 
-from .options import Options, Result, build, today
+from .options import Options, Result
+from .uptodate import build
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "serve", "new", "translations")
@@ -127,6 +128,7 @@ def _counted(result: Result) -> list:
 def _new(args: argparse.Namespace) -> int:
     from .authoring import scaffold
     from .load import load_config
+    from .validate import today
 
     config = load_config(args.content)
     codes = [lang.code for lang in config.languages] if config else [args.lang]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from . import schema
+from . import forks, schema
 from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
@@ -205,17 +205,13 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
                 frozenset(unloaded), homes), problems
 
 
-PARALLEL_FROM = 400
-"""Below this many files, a second process costs more than it saves."""
-
-
 def _load_in_forks(sources: list[SourceFile],
                    load_item: Callable[[SourceFile, list[Diagnostic]], Item | None],
                    settings: str, memo: FileMemo) -> None:
     """Load the files not in `memo` yet by two processes, into `memo`, where the loop of
     `load` then finds them."""
     todo = [source for source in sources if source.path not in memo]
-    if len(todo) < PARALLEL_FROM or not can_fork():
+    if len(todo) < forks.PARALLEL_FROM or not can_fork():
         return
 
     def load_share(number: int) -> FileMemo:

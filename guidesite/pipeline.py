@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from . import forks
 from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, note, sort_key
 from .discover import ContentTree, discover, display_path
@@ -19,12 +20,12 @@ from .load import load
 from .lock import LOCK_NAME, UPDATE_LOCK, check_lock, lock_text
 from .memory import trim
 from .model import Letter, Site, SiteConfig
-from .options import Options, Result, today
+from .options import Options, Result
 from .plan import Plan, plan
 from .render import Memo, Output, downloads_missing, letter_files, render
 from .search import build_index
 from .sitefiles import site_files
-from .validate import validate
+from .validate import today, validate
 from .write import (
     BuildLocked,
     Staging,
@@ -35,7 +36,7 @@ from .write import (
     write_lock,
 )
 
-__all__ = ["Builder", "Options", "Result", "build"]
+__all__ = ["Builder", "Options", "Result"]
 
 ITEM_FOLDERS = ("articles", "letters", "pages", "tips")
 STATIC = "static"
@@ -197,15 +198,6 @@ class Builder:
                        len(downloads), output.rendered, written)
 
 
-def build(options: Options) -> Result:
-    """One complete build, as the command line runs it (see `options.build`)."""
-    return Builder(options).build()
-
-
-PARALLEL_FROM = 400
-"""Below this many pages, starting worker processes costs more than it saves."""
-
-
 class _Sink:
     """Takes each rendered file: writes it into the new site and keeps only what the link
     check still needs of it (`links.settle`): `planned` are the files the site will have."""
@@ -238,7 +230,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     sink = _Sink(staging, site.config.base_url, planned)
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)
-    if workers < 2 or len(layout.routes) < PARALLEL_FROM or not can_fork():
+    if workers < 2 or len(layout.routes) < forks.PARALLEL_FROM or not can_fork():
         return render(*job, None, progress, None, sink), sink.scans
     _make_downloads(site, layout, job[4], workers)
     default = site.config.default_language

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from guidesite import load, pipeline
+from guidesite import forks, load, pipeline
 from guidesite.options import Options
 
 from conftest import CONTENT, TEMPLATES
@@ -52,8 +52,7 @@ def test_two_processes_build_what_one_process_builds(tmp_path: Path, monkeypatch
                         lambda *args: loaded_in_forks.append(True) or load_in_forks(*args))
     # a valid site is built three times: the third build is written in the first one's folder
     for name, threshold in [("one", 10**9)] + [("two", 1)] * (1 if broken else 3):
-        monkeypatch.setattr(pipeline, "PARALLEL_FROM", threshold)
-        monkeypatch.setattr(load, "PARALLEL_FROM", threshold)
+        monkeypatch.setattr(forks, "PARALLEL_FROM", threshold)
         results[name] = pipeline.Builder(Options(
             content, TEMPLATES, tmp_path / name / "site", search=False,
             cache=tmp_path / name / "cache")).build()  # empty caches: downloads are made
