@@ -14,6 +14,7 @@ from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, note, sort_key
 from .discover import ContentTree, discover, display_path
 from .edits import LastBuild, quick_rebuild
+from .files import walk
 from .forks import can_fork, forked_map
 from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settle
 from .load import load
@@ -367,9 +368,8 @@ def static_files(templates: Path) -> dict[str, Path]:
     root = templates / STATIC
     if not root.is_dir():
         return {}
-    return {f"{STATIC}/{path.relative_to(root).as_posix()}": path
-            for path in sorted(root.rglob("*")) if path.is_file() and
-            not path.name.startswith(".")}
+    return {f"{STATIC}/{Path(rel).as_posix()}": root / rel
+            for rel, entry in walk(root, hidden=False) if entry.is_file()}
 
 
 def _locator(layout, output: Output, templates: Path):

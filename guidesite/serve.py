@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .diagnostics import Diagnostic
+from .files import walk
 from .options import Options, Result
 from .pipeline import Builder
 from .search import build_index
@@ -43,23 +44,13 @@ def is_loopback(host: str) -> bool:
 def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
     """Path -> (mtime, size) of every file under `folders`: what the watcher compares."""
     found: dict[str, tuple[int, int]] = {}
-    stack = [str(folder) for folder in folders]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith(".") or entry.name.endswith("~"):
+    for folder in folders:
+        for rel, entry in walk(folder, hidden=False):
+            try:
+                stat = entry.stat()
+            except OSError:
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            else:
-                try:
-                    stat = entry.stat()
-                except OSError:
-                    continue
-                found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+            found[os.path.join(folder, rel)] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 

@@ -18,6 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef
+from .files import walk, write_atomic
 from .options import Options, Result
 
 STATE = "last-build.json"
@@ -81,25 +82,14 @@ def _files(folder: str) -> list[tuple[str, os.stat_result]]:
     Regular files only: reading a named pipe would block (the build reports it instead).
     """
     found = []
-    todo = [""]
-    while todo:
-        rel = todo.pop()
+    for rel, entry in walk(folder):
         try:
-            entries = list(os.scandir(os.path.join(folder, rel)))
+            status = entry.stat()
         except OSError:
             continue
-        for entry in entries:
-            path = os.path.join(rel, entry.name)
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    todo.append(path)
-                else:
-                    status = entry.stat()
-                    if stat.S_ISREG(status.st_mode):
-                        found.append((path, status))
-            except OSError:
-                continue
-    return sorted(found, key=lambda pair: pair[0])
+        if stat.S_ISREG(status.st_mode):
+            found.append((rel, status))
+    return found
 
 
 def recall(cache: Path | None, inputs: str, out: Path) -> dict | None:
@@ -129,9 +119,6 @@ def remember(cache: Path | None, inputs: str, out: Path, summary: dict,
                        "output": output_fingerprint(out),
                        "diagnostics": [asdict(d) for d in diagnostics]}
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = cache / f"{STATE}.{os.getpid()}"
-        partial.write_text(json.dumps(state, sort_keys=True), "utf-8")
-        partial.replace(cache / STATE)
+        write_atomic(cache / STATE, json.dumps(state, sort_keys=True).encode("utf-8"))
     except OSError:
         pass  # without the record the next build simply does the work
