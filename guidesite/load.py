@@ -28,7 +28,6 @@ from .letters import (
 )
 from .lock import read_lock
 from .model import (
-    FOLDERS,
     SUBJECT,
     Article,
     Home,
@@ -44,88 +43,13 @@ from .model import (
     Tip,
     TipTopic,
 )
-from .schema import Field
+from .schemas import ARTICLE_SCHEMA, LETTER_SCHEMA, PAGE_SCHEMA, SITE_SCHEMA, TIPS_SCHEMA
 from .slug import SLUG, slugify
 from .yamldoc import CONTROL, Mapping, Sequence, YamlError, parse
 
 MAX_FILE_BYTES = 2_000_000
 """Content files are short texts; anything larger is a mistake and must not stall the build."""
 
-SITE_SCHEMA: schema.Schema = {
-    "base_url": Field("text", required=True),
-    "default_language": Field("text", required=True),
-    "organisation": Field("text"),
-    "author": Field("text"),
-    "review_after_days": Field("int"),
-    "allow_html": Field("bool"),
-    "journey": Field("texts"),
-    "contact_email": Field("text"),
-    "licence": Field("record", records={
-        "name": Field("text", required=True),
-        "url": Field("text", required=True),
-    }),
-    "languages": Field("records", required=True, records={
-        "code": Field("text", required=True),
-        "name": Field("text", required=True),
-        "title": Field("text", required=True),
-        "tagline": Field("text"),
-        "dir": Field("text"),
-        "locale": Field("text"),
-        "sections": Field("record", required=True, records={
-            name: Field("text", required=True) for name in FOLDERS}),
-    }),
-}
-_COMMON = {
-    "title": Field("text", required=True),
-    "summary": Field("text", required=True),
-    "key": Field("text"),
-    "aliases": Field("texts"),
-    "draft": Field("bool"),
-    "updated": Field("date"),
-    "translated_from": Field("text"),
-}
-ARTICLE_SCHEMA: schema.Schema = _COMMON | {
-    "date": Field("date", required=True),
-    "author": Field("text"),
-    "author_role": Field("text"),
-    "tags": Field("texts"),
-    "reviewed": Field("date"),
-}
-PAGE_SCHEMA: schema.Schema = _COMMON | {"date": Field("date")}
-LETTER_SCHEMA: schema.Schema = _COMMON | {
-    "date": Field("date", required=True),
-    "channel": Field("text", required=True),
-    "subject": Field("text", required=True),
-    "guide": Field("text", required=True),
-    "fields": Field("records", required=True, records={
-        "name": Field("text", required=True),
-        "label": Field("text"),
-        "hint": Field("text"),
-        "example": Field("text"),
-        "required": Field("bool"),
-        "multiline": Field("bool"),
-        "autocomplete": Field("text"),
-    }),
-    "checklist": Field("texts"),
-    "remind_after_days": Field("int"),
-}
-TIPS_SCHEMA: schema.Schema = {
-    "title": Field("text", required=True),
-    "summary": Field("text"),
-    "key": Field("text"),
-    "intro": Field("text", required=True),
-    "aliases": Field("texts"),
-    "draft": Field("bool"),
-    "date": Field("date"),
-    "updated": Field("date"),
-    "translated_from": Field("text"),
-    "tips": Field("records", required=True, records={
-        "id": Field("text", required=True),
-        "title": Field("text", required=True),
-        "body": Field("text", required=True),
-        "related": Field("texts"),
-    }),
-}
 CHANNELS = ("email", "post")
 
 _ALIAS = re.compile(r"^/?(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*/)*[a-z0-9]+(?:[-_.][a-z0-9]+)*/?$")
