@@ -25,7 +25,7 @@ from .options import Options, Result
 from .plan import Plan, plan
 from .render import Memo, Output, downloads_missing, letter_files, render
 from .search import build_index
-from .sitefiles import site_files
+from .sitefiles import site_files, site_files_key
 from .validate import today, validate
 from .write import (
     BuildLocked,
@@ -106,6 +106,8 @@ class Builder:
         job = (site, layout, options.templates, known, Cache(options.cache))
         if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
             output = render(*job, self.memo, options.progress)
+            files = site_files_of(site, layout, self.memo)
+            output = replace(output, pages=output.pages | files, paths=(*output.paths, *files))
             scans = scan_pages(output.pages, site.config.base_url, self.memo.links)
             result = self._finish_in_place(site, layout, output, scans, copies, downloads,
                                            problems, started)
@@ -232,7 +234,11 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)
     if workers < 2 or len(layout.routes) < forks.PARALLEL_FROM or not can_fork():
-        return render(*job, None, progress, None, sink), sink.scans
+        output = render(*job, None, progress, None, sink)
+        files = site_files_of(site, layout)
+        for path, data in files.items():
+            sink(path, data)
+        return replace(output, paths=(*output.paths, *files)), sink.scans
     _make_downloads(site, layout, job[4], workers)
     default = site.config.default_language
     views = [_share_of(layout, set(codes[n::workers]), default) for n in range(workers)]
@@ -248,7 +254,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
 
     def write_site_files() -> None:
         """The sitemap and feeds, written first: what making them took is freed at once."""
-        for path, data in site_files(site, layout).items():
+        for path, data in site_files_of(site, layout).items():
             sink(path, data)
             site_paths.append(path)
         trim()
@@ -267,6 +273,17 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
         scans |= part_scans
     return Output({}, bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),
                   tuple(paths + site_paths)), scans
+
+
+def site_files_of(site: Site, layout: Plan, memo: Memo | None = None) -> dict[str, bytes]:
+    """The sitemap, feeds and robots.txt, made here alone for every kind of build; with `memo`
+    (the dev server) made again only when what they show changed."""
+    if memo is None:
+        return site_files(site, layout)
+    key = site_files_key(site, layout)
+    if memo.site_files[0] != key:
+        memo.site_files = (key, site_files(site, layout))
+    return memo.site_files[1]
 
 
 def _make_downloads(site: Site, layout: Plan, cache: Cache, workers: int) -> None:

@@ -30,7 +30,6 @@ from .load import FileMemo
 from .model import Item, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
-from .sitefiles import site_files, site_files_key
 from .urls import relative
 
 
@@ -75,7 +74,8 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
 
     With `memo`, a page whose inputs are unchanged since the last build is reused as it was.
     With `langs`, only those languages' pages are rendered (one share of a parallel build;
-    the root pages go with the default language, the site-wide files with nobody).
+    the root pages go with the default language). The sitemap and feeds are not pages: the
+    pipeline makes them (`pipeline.site_files_of`).
     With `sink`, each file is handed over as soon as it is made instead of kept in memory.
     """
     item_urls = {r.item.source.path: r.url for r in layout.routes
@@ -118,16 +118,6 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             bodies[path] = bodies[path].light()
         if memo:
             memo.pages[route.path] = (keys_of[route.path], data)
-    if langs is None:
-        if memo is None:
-            files = site_files(site, layout)
-        else:
-            key = site_files_key(site, layout)
-            if memo.site_files[0] != key:
-                memo.site_files = (key, site_files(site, layout))
-            files = memo.site_files[1]
-        for path, data in files.items():
-            emit(path, data)
     done = bodies.complete()
     problems = [p for body in done.values() for p in body.problems] + renderer.problems
     return Output(pages, done, renderer.link_sources, tuple(problems), rendered,

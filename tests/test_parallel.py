@@ -42,9 +42,9 @@ def test_two_processes_build_what_one_process_builds(tmp_path: Path, monkeypatch
         unloadable.write_text(unloadable.read_text("utf-8").replace(
             "\ntitle:", "\ntitel: x\ntitle:", 1), "utf-8")
     parallel: list[bool] = []
-    site_files = pipeline.site_files  # called by the parallel path only (else by render)
-    monkeypatch.setattr(pipeline, "site_files",
-                        lambda *args: parallel.append(True) or site_files(*args))
+    share_out = pipeline.forked_map  # the pages are rendered in shares by the parallel path
+    monkeypatch.setattr(pipeline, "forked_map", lambda *args, **kwargs: (
+        "meanwhile" in kwargs and parallel.append(True)) or share_out(*args, **kwargs))
     results = {}
     loaded_in_forks = []
     load_in_forks = load.forked_map
