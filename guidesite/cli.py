@@ -91,14 +91,13 @@ def _check(options: Options) -> int:
     """Check the site as `build` makes it, then its drafts too (their own problems)."""
     from dataclasses import replace
 
-    from .pipeline import Builder
+    from .pipeline import build
 
-    builder = Builder(replace(options, write=False))
-    result = builder.build()
-    drafts = builder.drafts
+    options = replace(options, write=False)
+    result, state = build(options)
+    drafts = state.drafts
     if drafts:
-        builder.options = replace(builder.options, drafts=True)
-        with_drafts = builder.build()
+        with_drafts, _ = build(replace(options, drafts=True), state)
         seen = set(result.diagnostics)
         extra = [d for d in with_drafts.diagnostics if d not in seen and d.where.path in drafts]
         result = replace(result, diagnostics=sorted([*result.diagnostics, *extra],

@@ -24,7 +24,7 @@ from urllib.parse import quote, unquote
 from .diagnostics import Diagnostic
 from .files import walk
 from .options import Options, Result
-from .pipeline import Builder
+from .pipeline import State, build
 from .search import build_index
 from .watch import Wakeup
 
@@ -59,7 +59,8 @@ class DevServer:
 
     def __init__(self, options: Options, log=print) -> None:
         self.options = replace(options, drafts=True)
-        self.builder = Builder(self.options)
+        self.state = State()
+        """What the last build left for the next: replaced, never changed, by each build."""
         self.root = self.options.out.resolve()  # requests are resolved too, links and all
         self.failed: list[Diagnostic] = []
         self.lock = threading.Lock()
@@ -73,7 +74,8 @@ class DevServer:
         The `first` build is summed up by the "Serving" line, so only its problems are logged.
         """
         with self.lock:
-            result = self.builder.build(in_place=True, changed=changed)
+            result, self.state = build(self.options, self.state, in_place=True,
+                                       changed=changed)
             self.failed = [] if result.ok else result.diagnostics
         for diagnostic in result.diagnostics:
             self.log(diagnostic.format(), file=sys.stderr)
@@ -99,9 +101,9 @@ class DevServer:
 
     def index(self) -> None:
         with self.lock:  # no rebuild writes pages while Pagefind reads them
-            if self.failed or self.builder.config is None:
+            if self.failed or self.state.config is None:
                 return
-            problems = build_index(self.root, self.builder.config)
+            problems = build_index(self.root, self.state.config)
         for problem in problems:
             self.log(problem.format(), file=sys.stderr)
 

@@ -49,9 +49,9 @@ def build(options: Options) -> Result:
             return Result(state["diagnostics"], dict(state["pages_per_language"]),
                           state["files"], state["letters"], state["downloads"],
                           time.perf_counter() - started, [], 0, 0, unchanged=True)
-    from .pipeline import Builder  # the engine, imported only when there is work to do
+    from .pipeline import build as run  # the engine, imported only when there is work to do
 
-    result = Builder(options).build()
+    result, _ = run(options)
     if reusable and result.ok:
         remember(options.cache, inputs, options.out, {
             "pages_per_language": list(result.pages_per_language.items()), "files": result.files,

@@ -53,9 +53,9 @@ def test_two_processes_build_what_one_process_builds(tmp_path: Path, monkeypatch
     # a valid site is built three times: the third build is written in the first one's folder
     for name, threshold in [("one", 10**9)] + [("two", 1)] * (1 if broken else 3):
         monkeypatch.setattr(forks, "PARALLEL_FROM", threshold)
-        results[name] = pipeline.Builder(Options(
+        results[name] = pipeline.build(Options(
             content, TEMPLATES, tmp_path / name / "site", search=False,
-            cache=tmp_path / name / "cache")).build()  # empty caches: downloads are made
+            cache=tmp_path / name / "cache"))[0]  # empty caches: downloads are made
     assert parallel == loaded_in_forks == [True] * (1 if broken else 3)
     reports = {name: [d.format() for d in result.diagnostics] for name, result in
                results.items()}
