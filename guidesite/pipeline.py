@@ -24,7 +24,7 @@ from .memory import trim
 from .model import Letter, Site, SiteConfig
 from .options import Options, Result
 from .plan import Plan, plan
-from .render import Memo, Output, downloads_missing, letter_files, render
+from .render import Job, Memo, Output, downloads_missing, letter_files, render
 from .search import build_index
 from .sitefiles import site_files, site_files_key
 from .validate import today, validate
@@ -108,9 +108,9 @@ def build(options: Options, state: State | None = None, in_place: bool = False,
     copies = static_files(options.templates)
     downloads = _download_paths(layout)
     known = {route.url for route in layout.routes} | set(copies) | downloads
-    job = (site, layout, options.templates, known, Cache(options.cache))
+    job = Job(site, layout, options.templates, known, Cache(options.cache))
     if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
-        output = render(*job, state.memo, options.progress)
+        output = render(job, state.memo, options.progress)
         files = site_files_of(site, layout, state.memo)
         output = replace(output, pages=output.pages | files, paths=(*output.paths, *files))
         scans = scan_pages(output.pages, site.config.base_url, state.memo.links)
@@ -231,7 +231,7 @@ class _Sink:
             self.scans[path] = settle(scan(path, data, self.base_url), path, self.planned)
 
 
-def render_in_parallel(job: tuple, staging: Staging | None, progress
+def render_in_parallel(job: Job, staging: Staging | None, progress
                        ) -> tuple[Output, dict[str, PageLinks]]:
     """Render (and write) the languages in separate processes when the site is big enough.
 
@@ -240,19 +240,19 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     folder and keeps only their bodies without HTML and what the link check still needs, so
     no process holds the whole site in memory.
     """
-    site, layout, known = job[0], job[1], job[3]
+    site, layout, known = job.site, job.layout, job.known
     pages = {route.url for route in layout.routes}  # the others in `known` are files already
     planned = {route.path for route in layout.routes} | (known - pages)
     sink = _Sink(staging, site.config.base_url, planned)
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)
     if workers < 2 or len(layout.routes) < forks.PARALLEL_FROM or not can_fork():
-        output = render(*job, None, progress, None, sink)
+        output = render(job, progress=progress, sink=sink)
         files = site_files_of(site, layout)
         for path, data in files.items():
             sink(path, data)
         return replace(output, paths=(*output.paths, *files)), sink.scans
-    _make_downloads(site, layout, job[4], workers)
+    _make_downloads(site, layout, job.cache, workers)
     default = site.config.default_language
     views = [_share_of(layout, set(codes[n::workers]), default) for n in range(workers)]
     site_paths: list[str] = []
@@ -260,7 +260,7 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     def render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
         """One share's languages; bodies travel back without their HTML (it is in the pages)."""
         view = views[number]
-        output = render(site, view, *job[2:], None, None, set(codes[number::workers]), sink)
+        output = render(replace(job, layout=view), langs=set(codes[number::workers]), sink=sink)
         light = {path: body.light() for path, body in output.bodies.items()}
         trim()  # what rendering freed goes back to the system before the results are collected
         return replace(output, bodies=light, renderer=None), sink.scans

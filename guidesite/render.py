@@ -67,10 +67,23 @@ class Output:
 ENGINE = engine_version()
 
 
-def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Cache,
-           memo: Memo | None = None, progress=None, langs: set[str] | None = None,
+@dataclass(frozen=True)
+class Job:
+    """What rendering is given."""
+
+    site: Site
+    layout: Plan
+    """The routes to render (in a parallel build, one share's)."""
+    templates: Path
+    known: set[str]
+    """Every site-root URL or file the output will have (links to others are reported)."""
+    cache: Cache
+    """Letter downloads and compiled templates, by the fingerprint of their inputs."""
+
+
+def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | None = None,
            sink: Callable[[str, bytes], None] | None = None) -> Output:
-    """Render every route; `known` is every site-root URL or file the output will have.
+    """Render every route of `job`.
 
     With `memo`, a page whose inputs are unchanged since the last build is reused as it was.
     With `langs`, only those languages' pages are rendered (one share of a parallel build;
@@ -78,12 +91,13 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
     pipeline makes them (`pipeline.site_files_of`).
     With `sink`, each file is handed over as soon as it is made instead of kept in memory.
     """
+    site, layout, templates, cache = job.site, job.layout, job.templates, job.cache
     item_urls = {r.item.source.path: r.url for r in layout.routes
                  if r.item and r.kind == r.item.kind}
     bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, langs)
     keys_of = page_fingerprints(site, layout, bodies.complete(),
                                 template_fingerprints(templates), ENGINE) if memo else {}
-    renderer = Renderer(site, layout, templates, known, cache, bodies, item_urls)
+    renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
     default = site.config.default_language
     routes = sorted((r for r in layout.routes if langs is None or (r.lang or default) in langs),
                     key=lambda r: r.kind in LISTING_KINDS)  # items first: see Body.light
