@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from guidesite.bodies import main_markdown  # noqa: E402
 from guidesite.diagnostics import SourceRef  # noqa: E402
 from guidesite.discover import discover  # noqa: E402
-from guidesite.forks import can_fork  # noqa: E402
+from guidesite.forks import PARALLEL_FROM, can_fork  # noqa: E402
 from guidesite.load import load  # noqa: E402
 from guidesite.markdown import Markdown  # noqa: E402
 from guidesite.model import TipTopic  # noqa: E402
@@ -64,11 +64,7 @@ def jobs_of(content: Path) -> tuple[list[Job], dict[str, Markdown], int]:
 
 
 def build_processes(routes: int, languages: int) -> int:
-    """As many processes as `pipeline.render_in_parallel` renders in."""
-    try:
-        from guidesite.pipeline import PARALLEL_FROM
-    except ImportError:  # moved by a redesign: the rule it stood for
-        PARALLEL_FROM = 400
+    """As many processes as the build renders in."""
     if routes < PARALLEL_FROM or not can_fork():
         return 1
     return max(1, min(languages, os.cpu_count() or 1))

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import fingerprint
-from .model import Item, Letter, Site, TipTopic
+from .load import front_matter_end
+from .model import Item, Site
 from .slug import slugify
+from .validate import source_fingerprint
 
 FOLDER_OF = {"article": ("articles", ".md"), "letter": ("letters", ".md"),
              "tip": ("tips", ".yaml")}
@@ -161,17 +162,6 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def source_fingerprint(item: Item) -> str:
-    """Short fingerprint of what a translator translates: the text, not where it sits."""
-    parts: list = [item.kind, item.title, item.summary, item.body]
-    if isinstance(item, Letter):
-        parts += [item.subject, item.guide,
-                  [(f.name, f.label, f.hint, f.example) for f in item.fields]]
-    if isinstance(item, TipTopic):
-        parts += [item.intro, [(t.id, t.title, t.body, t.related) for t in item.tips]]
-    return fingerprint(*parts)[:12]
-
-
 @dataclass(frozen=True)
 class Status:
     kind: str
@@ -214,9 +204,9 @@ def mark_text(text: str, value: str, is_yaml: bool) -> str:
     pattern = re.compile(r"^translated_from:.*$", re.MULTILINE)
     if is_yaml:
         return pattern.sub(line, text, count=1) if pattern.search(text) else f"{line}\n{text}"
-    end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
-    if not text.startswith("---\n") or end is None:
+    bounds = front_matter_end(text)
+    if bounds is None:
         raise ValueError("the file has no front matter")
-    front = text[4:4 + end.start()]
+    front = text[4:bounds[0]]
     front = pattern.sub(line, front, count=1) if pattern.search(front) else front + line + "\n"
-    return "---\n" + front + text[4 + end.start():]
+    return "---\n" + front + text[bounds[0]:]

@@ -8,9 +8,10 @@ new key, so a stale entry can never be used; unused entries are simply never rea
 from __future__ import annotations
 
 import hashlib
-import os
 from importlib import metadata
 from pathlib import Path
+
+from .files import write_atomic
 
 
 def fingerprint(*parts: object) -> str:
@@ -63,11 +64,7 @@ class Cache:
         """Store atomically (write then rename), so a killed build never leaves half an entry."""
         if self.folder is None:
             return
-        path = self.folder / key[:2] / key
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{key}.{os.getpid()}.part")
-            partial.write_bytes(data)
-            partial.replace(path)
+            write_atomic(self.folder / key[:2] / key, data)
         except OSError:
             pass  # a cache that cannot be written only costs time

@@ -7,7 +7,8 @@ import signal
 import sys
 from pathlib import Path
 
-from .options import Options, Result, build, today
+from .options import Options, Result
+from .uptodate import build
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "serve", "new", "translations")
@@ -90,14 +91,13 @@ def _check(options: Options) -> int:
     """Check the site as `build` makes it, then its drafts too (their own problems)."""
     from dataclasses import replace
 
-    from .pipeline import Builder
+    from .pipeline import build
 
-    builder = Builder(replace(options, write=False))
-    result = builder.build()
-    drafts = builder.drafts
+    options = replace(options, write=False)
+    result, state = build(options)
+    drafts = state.drafts
     if drafts:
-        builder.options = replace(builder.options, drafts=True)
-        with_drafts = builder.build()
+        with_drafts, _ = build(replace(options, drafts=True), state)
         seen = set(result.diagnostics)
         extra = [d for d in with_drafts.diagnostics if d not in seen and d.where.path in drafts]
         result = replace(result, diagnostics=sorted([*result.diagnostics, *extra],
@@ -127,6 +127,7 @@ def _counted(result: Result) -> list:
 def _new(args: argparse.Namespace) -> int:
     from .authoring import scaffold
     from .load import load_config
+    from .validate import today
 
     config = load_config(args.content)
     codes = [lang.code for lang in config.languages] if config else [args.lang]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .bodies import Body
 from .cache import fingerprint
+from .files import walk
 from .model import Letter, Site, TipTopic
 from .plan import Plan
 
@@ -30,8 +31,8 @@ def template_fingerprints(templates: Path) -> dict[str, str]:
 
     A template that names another through a variable depends on all of them, to stay safe.
     """
-    texts = {path.relative_to(templates).as_posix(): path.read_text("utf-8", errors="replace")
-             for path in sorted(templates.rglob("*.html"))}
+    texts = {Path(rel).as_posix(): (templates / rel).read_text("utf-8", errors="replace")
+             for rel, _ in walk(templates) if rel.endswith(".html")}
     every = fingerprint(sorted(texts.items()))
     result = {}
     for name in texts:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .files import walk
 
 FOLDERS = {"articles": ".md", "letters": ".md", "pages": ".md", "tips": ".yaml"}
 """Content folder inside a language folder -> the file extension it holds."""
@@ -55,26 +56,20 @@ def discover(root: Path) -> ContentTree:
     def shown(path: Path) -> str:  # one resolve for the root, not one per file
         return str(Path(shown_root) / path.relative_to(root))
 
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        for name in dirnames:
-            if (here / name).is_symlink() and not _inside(here / name, real_root):
-                outside.append(SourceFile(here / name, shown(here / name)))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        parts = here.relative_to(root).parts
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            path = here / name
-            if path.is_symlink() and not _inside(path, real_root):
-                outside.append(SourceFile(path, shown(path)))
-                continue
-            source = SourceFile(path, shown(path))
-            kind = _classify(parts, name)
-            if kind is None:
-                stray.append(source)
-            elif kind[1] != "site" and kind[1] != "lock":
-                files.append(SourceFile(path, source.display, *kind))
+    for rel, entry in walk(root, hidden=False):
+        path = root / rel
+        if entry.is_symlink() and not _inside(path, real_root):
+            outside.append(SourceFile(path, shown(path)))
+            continue
+        if entry.is_dir():
+            continue  # a folder linked to from inside: not entered
+        source = SourceFile(path, shown(path))
+        parts = Path(rel).parts
+        kind = _classify(parts[:-1], parts[-1])
+        if kind is None:
+            stray.append(source)
+        elif kind[1] != "site" and kind[1] != "lock":
+            files.append(SourceFile(path, source.display, *kind))
     site = root / "site.yaml"
     if site.is_symlink() and not _inside(site, real_root):
         outside.append(SourceFile(site, shown(site)))

@@ -19,6 +19,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+PARALLEL_FROM = 400
+"""Below this many files to load or pages to render, worker processes cost more than they save."""
+
 
 def can_fork() -> bool:
     """Whether sharing out pays here: two cores or more, and `fork` exists."""

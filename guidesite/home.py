@@ -14,16 +14,8 @@ from . import schema
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error
 from .discover import SourceFile
 from .model import Home, Item, Site, Situation
-from .schema import Field
+from .schemas import HOME_SCHEMA
 from .yamldoc import Mapping, Sequence
-
-HOME_SCHEMA: schema.Schema = {
-    "situations": Field("records", required=True, records={
-        "title": Field("text", required=True),
-        "text": Field("text", required=True),
-        "items": Field("texts", required=True),
-    }),
-}
 
 
 def load_home(source: SourceFile, data: object, problems: list[Diagnostic]) -> Home | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from . import schema
+from . import forks, schema
 from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
@@ -28,7 +28,6 @@ from .letters import (
 )
 from .lock import read_lock
 from .model import (
-    FOLDERS,
     SUBJECT,
     Article,
     Home,
@@ -44,88 +43,13 @@ from .model import (
     Tip,
     TipTopic,
 )
-from .schema import Field
+from .schemas import ARTICLE_SCHEMA, LETTER_SCHEMA, PAGE_SCHEMA, SITE_SCHEMA, TIPS_SCHEMA
 from .slug import SLUG, slugify
 from .yamldoc import CONTROL, Mapping, Sequence, YamlError, parse
 
 MAX_FILE_BYTES = 2_000_000
 """Content files are short texts; anything larger is a mistake and must not stall the build."""
 
-SITE_SCHEMA: schema.Schema = {
-    "base_url": Field("text", required=True),
-    "default_language": Field("text", required=True),
-    "organisation": Field("text"),
-    "author": Field("text"),
-    "review_after_days": Field("int"),
-    "allow_html": Field("bool"),
-    "journey": Field("texts"),
-    "contact_email": Field("text"),
-    "licence": Field("record", records={
-        "name": Field("text", required=True),
-        "url": Field("text", required=True),
-    }),
-    "languages": Field("records", required=True, records={
-        "code": Field("text", required=True),
-        "name": Field("text", required=True),
-        "title": Field("text", required=True),
-        "tagline": Field("text"),
-        "dir": Field("text"),
-        "locale": Field("text"),
-        "sections": Field("record", required=True, records={
-            name: Field("text", required=True) for name in FOLDERS}),
-    }),
-}
-_COMMON = {
-    "title": Field("text", required=True),
-    "summary": Field("text", required=True),
-    "key": Field("text"),
-    "aliases": Field("texts"),
-    "draft": Field("bool"),
-    "updated": Field("date"),
-    "translated_from": Field("text"),
-}
-ARTICLE_SCHEMA: schema.Schema = _COMMON | {
-    "date": Field("date", required=True),
-    "author": Field("text"),
-    "author_role": Field("text"),
-    "tags": Field("texts"),
-    "reviewed": Field("date"),
-}
-PAGE_SCHEMA: schema.Schema = _COMMON | {"date": Field("date")}
-LETTER_SCHEMA: schema.Schema = _COMMON | {
-    "date": Field("date", required=True),
-    "channel": Field("text", required=True),
-    "subject": Field("text", required=True),
-    "guide": Field("text", required=True),
-    "fields": Field("records", required=True, records={
-        "name": Field("text", required=True),
-        "label": Field("text"),
-        "hint": Field("text"),
-        "example": Field("text"),
-        "required": Field("bool"),
-        "multiline": Field("bool"),
-        "autocomplete": Field("text"),
-    }),
-    "checklist": Field("texts"),
-    "remind_after_days": Field("int"),
-}
-TIPS_SCHEMA: schema.Schema = {
-    "title": Field("text", required=True),
-    "summary": Field("text"),
-    "key": Field("text"),
-    "intro": Field("text", required=True),
-    "aliases": Field("texts"),
-    "draft": Field("bool"),
-    "date": Field("date"),
-    "updated": Field("date"),
-    "translated_from": Field("text"),
-    "tips": Field("records", required=True, records={
-        "id": Field("text", required=True),
-        "title": Field("text", required=True),
-        "body": Field("text", required=True),
-        "related": Field("texts"),
-    }),
-}
 CHANNELS = ("email", "post")
 
 _ALIAS = re.compile(r"^/?(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*/)*[a-z0-9]+(?:[-_.][a-z0-9]+)*/?$")
@@ -205,17 +129,13 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
                 frozenset(unloaded), homes), problems
 
 
-PARALLEL_FROM = 400
-"""Below this many files, a second process costs more than it saves."""
-
-
 def _load_in_forks(sources: list[SourceFile],
                    load_item: Callable[[SourceFile, list[Diagnostic]], Item | None],
                    settings: str, memo: FileMemo) -> None:
     """Load the files not in `memo` yet by two processes, into `memo`, where the loop of
     `load` then finds them."""
     todo = [source for source in sources if source.path not in memo]
-    if len(todo) < PARALLEL_FROM or not can_fork():
+    if len(todo) < forks.PARALLEL_FROM or not can_fork():
         return
 
     def load_share(number: int) -> FileMemo:
@@ -312,15 +232,22 @@ def read_text(source: SourceFile, problems: list[Diagnostic]) -> str | None:
     return text
 
 
-def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """Split `---` front matter from the body: (yaml, body, file line of the body's start)."""
+def front_matter_end(text: str) -> tuple[int, int] | None:
+    """Where `---` front matter ends: (start, end) of its closing `---` or `...` line, or None
+    when the text has none. The one reading of front matter (the loader's and `--mark`'s)."""
     if not text.startswith("---\n") and text.rstrip() != "---":
         return None
     end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
-    if end is None:
+    return None if end is None else (4 + end.start(), 4 + end.end())
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split `---` front matter from the body: (yaml, body, file line of the body's start)."""
+    bounds = front_matter_end(text)
+    if bounds is None:
         return None
-    front = text[4:4 + end.start()]
-    body = text[4 + end.end():].removeprefix("\n")
+    front = text[4:bounds[0]]
+    body = text[bounds[1]:].removeprefix("\n")
     return front, body, front.count("\n") + 3
 
 
@@ -341,7 +268,16 @@ def load_config(content: Path) -> SiteConfig | None:
     return _load_config(discover(content).site_yaml, [])
 
 
-def _load_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig | None:
+def _load_config(source: SourceFile, found: list[Diagnostic]) -> SiteConfig | None:
+    """The site settings, or None when site.yaml has an error (its own: a problem elsewhere
+    in the tree must not discard the site and hide every other diagnostic)."""
+    problems: list[Diagnostic] = []
+    config = _read_config(source, problems)
+    found.extend(problems)
+    return config
+
+
+def _read_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig | None:
     text = read_text(source, problems)
     if text is None:
         return None

@@ -1,14 +1,7 @@
-"""What a build is asked to do and what it found: light types, importable without the engine.
-
-`build` here first asks whether the last build of the same inputs still stands, so an
-up-to-date site costs a hash of its sources and no heavy import.
-"""
+"""What a build is asked to do and what it found: light types, importable without the engine."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,45 +48,3 @@ class Result:
     @property
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
-
-
-def today():
-    """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible scaffolds and checks)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
-
-
-def build(options: Options) -> Result:
-    """One complete build, as the command line runs it.
-
-    When the content, templates, engine and options are exactly those of the last build and
-    its output is untouched, that build's result stands and nothing is done again.
-    """
-    from .cache import engine_version
-    from .uptodate import inputs_fingerprint, recall, remember
-    from .write import leftovers
-
-    started = time.perf_counter()
-    reusable = options.write and not options.drafts and not options.update_lock and \
-        options.content.is_dir() and options.templates.is_dir()
-    inputs = ""
-    if reusable:
-        inputs = inputs_fingerprint(
-            [options.content, options.templates], engine_version(), options.search, str(today()),
-            options.base_url,
-            str(options.content.absolute()), str(options.templates.absolute()))
-        state = None if leftovers(options.out) else recall(options.cache, inputs, options.out)
-        if state is not None:  # (a killed build's leftovers need a real build to clean them)
-            return Result(state["diagnostics"], dict(state["pages_per_language"]),
-                          state["files"], state["letters"], state["downloads"],
-                          time.perf_counter() - started, [], 0, 0, unchanged=True)
-    from .pipeline import Builder  # the engine, imported only when there is work to do
-
-    result = Builder(options).build()
-    if reusable and result.ok:
-        remember(options.cache, inputs, options.out, {
-            "pages_per_language": list(result.pages_per_language.items()), "files": result.files,
-            "letters": result.letters, "downloads": result.downloads}, result.diagnostics)
-    return result

@@ -6,25 +6,28 @@ import contextlib
 import os
 import time
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import forks
 from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, note, sort_key
 from .discover import ContentTree, discover, display_path
 from .edits import LastBuild, quick_rebuild
+from .files import walk
 from .forks import can_fork, forked_map
 from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settle
 from .load import load
 from .lock import LOCK_NAME, UPDATE_LOCK, check_lock, lock_text
 from .memory import trim
 from .model import Letter, Site, SiteConfig
-from .options import Options, Result, today
+from .options import Options, Result
 from .plan import Plan, plan
-from .render import Memo, Output, downloads_missing, letter_files, render
+from .render import Job, Memo, Output, downloads_missing, letter_files, render
 from .search import build_index
-from .sitefiles import site_files
-from .validate import validate
+from .sitefiles import site_files, site_files_key
+from .validate import today, validate
 from .write import (
     BuildLocked,
     Staging,
@@ -35,175 +38,180 @@ from .write import (
     write_lock,
 )
 
-__all__ = ["Builder", "Options", "Result", "build"]
+__all__ = ["Options", "Result", "State", "build"]
 
 ITEM_FOLDERS = ("articles", "letters", "pages", "tips")
 STATIC = "static"
 """Folder inside the templates folder whose files are copied to the same folder of the site."""
 
 
-class Builder:
-    """Runs builds of one site; later builds reuse what earlier ones made from unchanged input."""
+@dataclass(frozen=True)
+class State:
+    """What a build leaves for the next one in the same process (the dev server, `check`
+    with drafts): passed in and returned, never changed by the caller.
 
-    def __init__(self, options: Options) -> None:
-        self.options = options
-        self.memo = Memo()
-        self.written: dict[str, bytes] | None = None
-        """Files this builder last wrote in place (the dev server's live output)."""
-        self.config: SiteConfig | None = None
-        """The site settings of the last build that could read them."""
-        self.external: list[ExternalLink] = []
-        self.last: LastBuild | None = None
-        """The last in-place build, when it succeeded: the start of a quick rebuild."""
-        self.tree: ContentTree | None = None
-        self.drafts: list[str] = []
-        """Files of the draft items the last build loaded."""
-        self.lock_update: str | None = None
-        """`--update-lock`: the lock text this build records once it has succeeded."""
+    `memo` is still filled during the build that is given it (the content-addressed cache
+    is to replace it); everything else is a new value per build.
+    """
 
-    def build(self, in_place: bool = False, changed: set[str] | None = None) -> Result:
-        """Run every stage; write only when no stage found an error.
+    memo: Memo = field(default_factory=Memo)
+    """Loaded files, rendered bodies and pages by the fingerprint of their inputs."""
+    written: Mapping[str, bytes] | None = None
+    """Files the last in-place build wrote (the dev server's live output); None: unknown."""
+    config: SiteConfig | None = None
+    """The site settings of the last build that could read them."""
+    last: LastBuild | None = None
+    """The last in-place build, when it succeeded: the start of a quick rebuild."""
+    drafts: tuple[str, ...] = ()
+    """Files of the draft items the last build loaded."""
 
-        `in_place` updates the output folder file by file, writing only files that changed
-        (each atomically), for the dev server; otherwise a complete new folder is swapped in.
-        `changed` names the files changed since the last in-place build, when known: an edit to
-        the text of articles or pages then renders only their pages (see `edits`).
-        """
-        options = self.options
-        started = time.perf_counter()
-        if in_place and changed and self.last is not None:
-            quick = self._quick(changed, started)
-            if quick is not None:
-                return quick
-        self.last = None
-        problems: list[Diagnostic] = []
-        if not (options.content / "site.yaml").is_file():
-            return Result([_missing_site_yaml(options.content)])
-        if not options.templates.is_dir():
-            return Result([Diagnostic("error", "missing-templates", "templates folder not found",
-                                      SourceRef(display_path(options.templates)),
-                                      "pass --templates DIR or create templates/")])
-        tree = self.tree = discover(options.content)
-        site, found = load(tree, self.memo.files, parallel=not in_place)
-        problems += found
-        if site is None:
-            return _finish(problems, started)
-        if options.base_url:  # `build --base-url`: the same content published elsewhere
-            site = replace(site, config=replace(site.config, base_url=options.base_url))
-        self.config = site.config
-        self.drafts = sorted(item.source.path for item in site.items if item.draft)
-        problems += validate(site, today())
-        if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
-               for d in problems):  # every page depends on these: rendering would only repeat
-            return _finish(problems, started)  # the same error once per page
-        layout = plan(site, include_drafts=options.drafts)
-        problems += layout.problems
-        copies = static_files(options.templates)
-        downloads = _download_paths(layout)
-        known = {route.url for route in layout.routes} | set(copies) | downloads
-        job = (site, layout, options.templates, known, Cache(options.cache))
-        if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
-            output = render(*job, self.memo, options.progress)
-            scans = scan_pages(output.pages, site.config.base_url, self.memo.links)
-            result = self._finish_in_place(site, layout, output, scans, copies, downloads,
-                                           problems, started)
-            if result.ok and self.written is not None and output.renderer is not None:
-                self.last = LastBuild.of(tree, site, layout, output.renderer, scans,
-                                         set(output.paths) | set(copies), result)
-            return result
-        try:
-            with Staging(options.out) if options.write else contextlib.nullcontext() as staging:
-                output, scans = render_in_parallel(job, staging, options.progress)
-                for rel, source in copies.items() if staging is not None else ():
-                    staging.copy(rel, source)
-                problems += output.problems
-                problems += self._check(site, layout, output, scans, copies, tree)
-                if staging is not None and not has_errors(problems):
-                    index = (lambda folder: build_index(folder, site.config)) \
-                        if options.search else None
-                    problems += staging.swap_in([*output.paths, *copies], index)
-        except BuildLocked as exc:
-            return _finish([*problems, locked_out(options.out, exc)], started)
-        except OSError as exc:
-            return _finish([*problems, write_failed(options.out, exc)], started)
-        problems += self._record_lock(problems)
-        written = len(output.paths) + len(copies) if options.write and \
-            not has_errors(problems) else 0
-        return self._summary(problems, started, layout, output, copies, downloads, written)
 
-    def _quick(self, changed: set[str], started: float) -> Result | None:
-        """The quick rebuild of an edit to item text, or None when it needs a full build."""
-        assert self.last is not None and self.written is not None
-        written: dict[str, bytes] = {}
+def build(options: Options, state: State | None = None, in_place: bool = False,
+          changed: set[str] | None = None) -> tuple[Result, State]:
+    """Run every stage; write only when no stage found an error. Returns the result and the
+    state the next build in this process starts from.
 
-        def write(pages: dict[str, bytes]) -> bool:
-            if replace_files(self.options.out, pages):
-                return False
-            written.update(pages)
-            return True
-
-        problems = quick_rebuild(self.last, changed, self.memo, write)
-        self.written |= written
-        if problems is None:
-            return None
-        return replace(self.last.summary, diagnostics=sorted(problems, key=sort_key),
-                       seconds=time.perf_counter() - started, rendered=len(written),
-                       written=len(written))
-
-    def _check(self, site, layout, output: Output, scans, copies, tree: ContentTree
-               ) -> list[Diagnostic]:
-        """Links and anchors of the new site, and the published URLs it must keep."""
-        options = self.options
-        problems: list[Diagnostic] = []
-        self.lock_update = None
-        if output.problems:
-            return problems
-        broken, self.external = check_links(
-            scans, set(output.paths) | set(copies),
-            _locator(layout, output, options.templates), list_external=not options.write)
-        problems += broken
-        if not has_errors(problems) and not options.drafts:
-            urls, anchors = published(layout, output)
-            if options.update_lock:
-                self.lock_update = lock_text(set(urls) | anchors)
-            elif site.lock is not None:
-                problems += check_lock(site.lock, urls, anchors, unloaded_urls(site, tree))
-        return problems
-
-    def _record_lock(self, problems: list[Diagnostic]) -> list[Diagnostic]:
-        """`--update-lock`: write the lock only when the whole build succeeded (atomically);
-        a failed build leaves it as it was (`lock_unchanged` says so)."""
-        if not self.options.update_lock or has_errors(problems) or self.lock_update is None:
-            return []
-        return write_lock(self.options.content / LOCK_NAME, self.lock_update)
-
-    def _finish_in_place(self, site, layout, output, scans, copies, downloads, problems,
-                         started) -> Result:
-        problems = [*problems, *output.problems,
-                    *self._check(site, layout, output, scans, copies, self.tree)]
+    `in_place` updates the output folder file by file, writing only files that changed
+    (each atomically), for the dev server; otherwise a complete new folder is swapped in.
+    `changed` names the files changed since the last in-place build, when known: an edit to
+    the text of articles or pages then renders only their pages (see `edits`).
+    """
+    state = State() if state is None else state
+    started = time.perf_counter()
+    if in_place and changed and state.last is not None and state.written is not None:
+        quick = _quick(options, state, changed, started)
+        if quick is not None:
+            return quick
+    state = replace(state, last=None)
+    problems: list[Diagnostic] = []
+    if not (options.content / "site.yaml").is_file():
+        return Result([_missing_site_yaml(options.content)]), state
+    if not options.templates.is_dir():
+        return Result([Diagnostic("error", "missing-templates", "templates folder not found",
+                                  SourceRef(display_path(options.templates)),
+                                  "pass --templates DIR or create templates/")]), state
+    tree = discover(options.content)
+    site, found = load(tree, state.memo.files, parallel=not in_place)
+    problems += found
+    if site is None:
+        return _finish(problems, started), state
+    if options.base_url:  # `build --base-url`: the same content published elsewhere
+        site = replace(site, config=replace(site.config, base_url=options.base_url))
+    state = replace(state, config=site.config,
+                    drafts=tuple(sorted(item.source.path for item in site.items if item.draft)))
+    problems += validate(site, today())
+    if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
+           for d in problems):  # every page depends on these: rendering would only repeat
+        return _finish(problems, started), state  # the same error once per page
+    layout = plan(site, include_drafts=options.drafts)
+    problems += layout.problems
+    copies = static_files(options.templates)
+    downloads = _download_paths(layout)
+    known = {route.url for route in layout.routes} | set(copies) | downloads
+    job = Job(site, layout, options.templates, known, Cache(options.cache))
+    if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
+        output = render(job, state.memo, options.progress)
+        files = site_files_of(site, layout, state.memo)
+        output = replace(output, pages=output.pages | files, paths=(*output.paths, *files))
+        scans = scan_pages(output.pages, site.config.base_url, state.memo.links)
+        checked, external, _ = _check(options, site, layout, output, scans, copies, tree)
+        problems = [*problems, *output.problems, *checked]
         written = 0
-        if self.options.write and not has_errors(problems):
-            found, written = update_site(self.options.out, output.pages, copies, self.written)
+        if options.write and not has_errors(problems):
+            found, written = update_site(options.out, output.pages, copies, state.written)
             problems += found
-            self.written = None if found else dict(output.pages)
-        return self._summary(problems, started, layout, output, copies, downloads, written)
+            state = replace(state, written=None if found else dict(output.pages))
+        result = _summary(problems, started, layout, output, copies, downloads, written,
+                          external)
+        if result.ok and state.written is not None and output.renderer is not None:
+            state = replace(state, last=LastBuild.of(
+                tree, site, layout, output.renderer, scans,
+                set(output.paths) | set(copies), result))
+        return result, state
+    external: list[ExternalLink] = []
+    lock_update: str | None = None
+    try:
+        with Staging(options.out) if options.write else contextlib.nullcontext() as staging:
+            output, scans = render_in_parallel(job, staging, options.progress)
+            for rel, source in copies.items() if staging is not None else ():
+                staging.copy(rel, source)
+            problems += output.problems
+            checked, external, lock_update = _check(options, site, layout, output, scans,
+                                                    copies, tree)
+            problems += checked
+            if staging is not None and not has_errors(problems):
+                index = (lambda folder: build_index(folder, site.config)) \
+                    if options.search else None
+                problems += staging.swap_in([*output.paths, *copies], index)
+    except BuildLocked as exc:
+        return _finish([*problems, locked_out(options.out, exc)], started), state
+    except OSError as exc:
+        return _finish([*problems, write_failed(options.out, exc)], started), state
+    problems += _record_lock(options, problems, lock_update)
+    written = len(output.paths) + len(copies) if options.write and \
+        not has_errors(problems) else 0
+    return _summary(problems, started, layout, output, copies, downloads, written,
+                    external), state
 
-    def _summary(self, problems, started, layout, output, copies, downloads, written
-                 ) -> Result:
-        counts = Counter(route.lang or "root" for route in layout.routes
-                         if route.kind != "redirect")
-        return _finish(problems, started, dict(counts), len(output.paths) + len(copies),
-                       self.external, sum(route.kind == "letter" for route in layout.routes),
-                       len(downloads), output.rendered, written)
+
+def _quick(options: Options, state: State, changed: set[str], started: float
+           ) -> tuple[Result, State] | None:
+    """The quick rebuild of an edit to item text, or None when it needs a full build."""
+    assert state.last is not None and state.written is not None
+    written: dict[str, bytes] = {}
+
+    def write(pages: dict[str, bytes]) -> bool:
+        if replace_files(options.out, pages):
+            return False
+        written.update(pages)
+        return True
+
+    problems = quick_rebuild(state.last, changed, state.memo, write)
+    state = replace(state, written={**state.written, **written})
+    if problems is None:
+        return None
+    return replace(state.last.summary, diagnostics=sorted(problems, key=sort_key),
+                   seconds=time.perf_counter() - started, rendered=len(written),
+                   written=len(written)), state
 
 
-def build(options: Options) -> Result:
-    """One complete build, as the command line runs it (see `options.build`)."""
-    return Builder(options).build()
+def _check(options: Options, site, layout, output: Output, scans, copies, tree: ContentTree
+           ) -> tuple[list[Diagnostic], list[ExternalLink], str | None]:
+    """Links and anchors of the new site, and the published URLs it must keep: the problems,
+    the external links (listed by `check`) and, for `--update-lock`, the lock to record."""
+    problems: list[Diagnostic] = []
+    if output.problems:
+        return problems, [], None
+    broken, external = check_links(
+        scans, set(output.paths) | set(copies),
+        _locator(layout, output, options.templates), list_external=not options.write)
+    problems += broken
+    lock_update = None
+    if not has_errors(problems) and not options.drafts:
+        urls, anchors = published(layout, output)
+        if options.update_lock:
+            lock_update = lock_text(set(urls) | anchors)
+        elif site.lock is not None:
+            problems += check_lock(site.lock, urls, anchors, unloaded_urls(site, tree))
+    return problems, external, lock_update
 
 
-PARALLEL_FROM = 400
-"""Below this many pages, starting worker processes costs more than it saves."""
+def _record_lock(options: Options, problems: list[Diagnostic], lock_update: str | None
+                 ) -> list[Diagnostic]:
+    """`--update-lock`: write the lock only when the whole build succeeded (atomically);
+    a failed build leaves it as it was (`lock_unchanged` says so)."""
+    if not options.update_lock or has_errors(problems) or lock_update is None:
+        return []
+    return write_lock(options.content / LOCK_NAME, lock_update)
+
+
+def _summary(problems, started, layout, output, copies, downloads, written,
+             external: list[ExternalLink]) -> Result:
+    counts = Counter(route.lang or "root" for route in layout.routes
+                     if route.kind != "redirect")
+    return _finish(problems, started, dict(counts), len(output.paths) + len(copies),
+                   external, sum(route.kind == "letter" for route in layout.routes),
+                   len(downloads), output.rendered, written)
 
 
 class _Sink:
@@ -223,7 +231,7 @@ class _Sink:
             self.scans[path] = settle(scan(path, data, self.base_url), path, self.planned)
 
 
-def render_in_parallel(job: tuple, staging: Staging | None, progress
+def render_in_parallel(job: Job, staging: Staging | None, progress
                        ) -> tuple[Output, dict[str, PageLinks]]:
     """Render (and write) the languages in separate processes when the site is big enough.
 
@@ -232,15 +240,19 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     folder and keeps only their bodies without HTML and what the link check still needs, so
     no process holds the whole site in memory.
     """
-    site, layout, known = job[0], job[1], job[3]
+    site, layout, known = job.site, job.layout, job.known
     pages = {route.url for route in layout.routes}  # the others in `known` are files already
     planned = {route.path for route in layout.routes} | (known - pages)
     sink = _Sink(staging, site.config.base_url, planned)
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)
-    if workers < 2 or len(layout.routes) < PARALLEL_FROM or not can_fork():
-        return render(*job, None, progress, None, sink), sink.scans
-    _make_downloads(site, layout, job[4], workers)
+    if workers < 2 or len(layout.routes) < forks.PARALLEL_FROM or not can_fork():
+        output = render(job, progress=progress, sink=sink)
+        files = site_files_of(site, layout)
+        for path, data in files.items():
+            sink(path, data)
+        return replace(output, paths=(*output.paths, *files)), sink.scans
+    _make_downloads(site, layout, job.cache, workers)
     default = site.config.default_language
     views = [_share_of(layout, set(codes[n::workers]), default) for n in range(workers)]
     site_paths: list[str] = []
@@ -248,14 +260,14 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
     def render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
         """One share's languages; bodies travel back without their HTML (it is in the pages)."""
         view = views[number]
-        output = render(site, view, *job[2:], None, None, set(codes[number::workers]), sink)
+        output = render(replace(job, layout=view), langs=set(codes[number::workers]), sink=sink)
         light = {path: body.light() for path, body in output.bodies.items()}
         trim()  # what rendering freed goes back to the system before the results are collected
         return replace(output, bodies=light, renderer=None), sink.scans
 
     def write_site_files() -> None:
         """The sitemap and feeds, written first: what making them took is freed at once."""
-        for path, data in site_files(site, layout).items():
+        for path, data in site_files_of(site, layout).items():
             sink(path, data)
             site_paths.append(path)
         trim()
@@ -274,6 +286,17 @@ def render_in_parallel(job: tuple, staging: Staging | None, progress
         scans |= part_scans
     return Output({}, bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),
                   tuple(paths + site_paths)), scans
+
+
+def site_files_of(site: Site, layout: Plan, memo: Memo | None = None) -> dict[str, bytes]:
+    """The sitemap, feeds and robots.txt, made here alone for every kind of build; with `memo`
+    (the dev server) made again only when what they show changed."""
+    if memo is None:
+        return site_files(site, layout)
+    key = site_files_key(site, layout)
+    if memo.site_files[0] != key:
+        memo.site_files = (key, site_files(site, layout))
+    return memo.site_files[1]
 
 
 def _make_downloads(site: Site, layout: Plan, cache: Cache, workers: int) -> None:
@@ -375,9 +398,8 @@ def static_files(templates: Path) -> dict[str, Path]:
     root = templates / STATIC
     if not root.is_dir():
         return {}
-    return {f"{STATIC}/{path.relative_to(root).as_posix()}": path
-            for path in sorted(root.rglob("*")) if path.is_file() and
-            not path.name.startswith(".")}
+    return {f"{STATIC}/{Path(rel).as_posix()}": root / rel
+            for rel, entry in walk(root, hidden=False) if entry.is_file()}
 
 
 def _locator(layout, output: Output, templates: Path):

@@ -30,7 +30,6 @@ from .load import FileMemo
 from .model import Item, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
-from .sitefiles import site_files, site_files_key
 from .urls import relative
 
 
@@ -68,22 +67,37 @@ class Output:
 ENGINE = engine_version()
 
 
-def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Cache,
-           memo: Memo | None = None, progress=None, langs: set[str] | None = None,
+@dataclass(frozen=True)
+class Job:
+    """What rendering is given."""
+
+    site: Site
+    layout: Plan
+    """The routes to render (in a parallel build, one share's)."""
+    templates: Path
+    known: set[str]
+    """Every site-root URL or file the output will have (links to others are reported)."""
+    cache: Cache
+    """Letter downloads and compiled templates, by the fingerprint of their inputs."""
+
+
+def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | None = None,
            sink: Callable[[str, bytes], None] | None = None) -> Output:
-    """Render every route; `known` is every site-root URL or file the output will have.
+    """Render every route of `job`.
 
     With `memo`, a page whose inputs are unchanged since the last build is reused as it was.
     With `langs`, only those languages' pages are rendered (one share of a parallel build;
-    the root pages go with the default language, the site-wide files with nobody).
+    the root pages go with the default language). The sitemap and feeds are not pages: the
+    pipeline makes them (`pipeline.site_files_of`).
     With `sink`, each file is handed over as soon as it is made instead of kept in memory.
     """
+    site, layout, templates, cache = job.site, job.layout, job.templates, job.cache
     item_urls = {r.item.source.path: r.url for r in layout.routes
                  if r.item and r.kind == r.item.kind}
     bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, langs)
     keys_of = page_fingerprints(site, layout, bodies.complete(),
                                 template_fingerprints(templates), ENGINE) if memo else {}
-    renderer = Renderer(site, layout, templates, known, cache, bodies, item_urls)
+    renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
     default = site.config.default_language
     routes = sorted((r for r in layout.routes if langs is None or (r.lang or default) in langs),
                     key=lambda r: r.kind in LISTING_KINDS)  # items first: see Body.light
@@ -118,16 +132,6 @@ def render(site: Site, layout: Plan, templates: Path, known: set[str], cache: Ca
             bodies[path] = bodies[path].light()
         if memo:
             memo.pages[route.path] = (keys_of[route.path], data)
-    if langs is None:
-        if memo is None:
-            files = site_files(site, layout)
-        else:
-            key = site_files_key(site, layout)
-            if memo.site_files[0] != key:
-                memo.site_files = (key, site_files(site, layout))
-            files = memo.site_files[1]
-        for path, data in files.items():
-            emit(path, data)
     done = bodies.complete()
     problems = [p for body in done.values() for p in body.problems] + renderer.problems
     return Output(pages, done, renderer.link_sources, tuple(problems), rendered,

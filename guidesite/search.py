@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
+from .files import walk
 from .forks import die_with_parent
 from .model import SiteConfig
 
@@ -53,8 +54,8 @@ def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
     """Index the finished site in `folder` (before it is swapped in); return problems."""
     where = SourceRef(display_path(_final_folder(folder) / BUNDLE))
     codes = {lang.code for lang in config.languages}
-    indexed = {page.relative_to(folder).parts[0] for page in sorted(folder.rglob("*.html"))
-               if _INDEXED.search(page.read_bytes())} & codes
+    indexed = {Path(rel).parts[0] for rel, _ in walk(folder)
+               if rel.endswith(".html") and _INDEXED.search((folder / rel).read_bytes())} & codes
     if not indexed:
         return []  # nothing to search yet; Pagefind would index every page's whole <body>
     binary = _executable()

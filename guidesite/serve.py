@@ -22,8 +22,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .diagnostics import Diagnostic
+from .files import walk
 from .options import Options, Result
-from .pipeline import Builder
+from .pipeline import State, build
 from .search import build_index
 from .watch import Wakeup
 
@@ -43,23 +44,13 @@ def is_loopback(host: str) -> bool:
 def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
     """Path -> (mtime, size) of every file under `folders`: what the watcher compares."""
     found: dict[str, tuple[int, int]] = {}
-    stack = [str(folder) for folder in folders]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith(".") or entry.name.endswith("~"):
+    for folder in folders:
+        for rel, entry in walk(folder, hidden=False):
+            try:
+                stat = entry.stat()
+            except OSError:
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            else:
-                try:
-                    stat = entry.stat()
-                except OSError:
-                    continue
-                found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+            found[os.path.join(folder, rel)] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 
@@ -68,7 +59,8 @@ class DevServer:
 
     def __init__(self, options: Options, log=print) -> None:
         self.options = replace(options, drafts=True)
-        self.builder = Builder(self.options)
+        self.state = State()
+        """What the last build left for the next: replaced, never changed, by each build."""
         self.root = self.options.out.resolve()  # requests are resolved too, links and all
         self.failed: list[Diagnostic] = []
         self.lock = threading.Lock()
@@ -82,7 +74,8 @@ class DevServer:
         The `first` build is summed up by the "Serving" line, so only its problems are logged.
         """
         with self.lock:
-            result = self.builder.build(in_place=True, changed=changed)
+            result, self.state = build(self.options, self.state, in_place=True,
+                                       changed=changed)
             self.failed = [] if result.ok else result.diagnostics
         for diagnostic in result.diagnostics:
             self.log(diagnostic.format(), file=sys.stderr)
@@ -108,9 +101,9 @@ class DevServer:
 
     def index(self) -> None:
         with self.lock:  # no rebuild writes pages while Pagefind reads them
-            if self.failed or self.builder.config is None:
+            if self.failed or self.state.config is None:
                 return
-            problems = build_index(self.root, self.builder.config)
+            problems = build_index(self.root, self.state.config)
         for problem in problems:
             self.log(problem.format(), file=sys.stderr)
 

@@ -1,4 +1,5 @@
-"""Skip a build whose inputs are exactly those of the last build of the same, untouched output.
+"""The build's front door: skip a build whose inputs are exactly those of the last build of
+the same, untouched output, and only otherwise import the engine and run the pipeline.
 
 The inputs are addressed by content: every file of the content and templates folders (path
 and SHA-256 of its bytes), the engine's own code and libraries, the options and, for review
@@ -12,12 +13,50 @@ import hashlib
 import json
 import os
 import stat
+import time
 from dataclasses import asdict
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef
+from .files import walk, write_atomic
+from .options import Options, Result
 
 STATE = "last-build.json"
+
+
+def build(options: Options) -> Result:
+    """One complete build, as the command line runs it.
+
+    When the content, templates, engine and options are exactly those of the last build and
+    its output is untouched, that build's result stands: an up-to-date site costs a hash of
+    its sources and no heavy import.
+    """
+    from .cache import engine_version
+    from .validate import today
+    from .write import leftovers
+
+    started = time.perf_counter()
+    reusable = options.write and not options.drafts and not options.update_lock and \
+        options.content.is_dir() and options.templates.is_dir()
+    inputs = ""
+    if reusable:
+        inputs = inputs_fingerprint(
+            [options.content, options.templates], engine_version(), options.search, str(today()),
+            options.base_url,
+            str(options.content.absolute()), str(options.templates.absolute()))
+        state = None if leftovers(options.out) else recall(options.cache, inputs, options.out)
+        if state is not None:  # (a killed build's leftovers need a real build to clean them)
+            return Result(state["diagnostics"], dict(state["pages_per_language"]),
+                          state["files"], state["letters"], state["downloads"],
+                          time.perf_counter() - started, [], 0, 0, unchanged=True)
+    from .pipeline import build as run  # the engine, imported only when there is work to do
+
+    result, _ = run(options)
+    if reusable and result.ok:
+        remember(options.cache, inputs, options.out, {
+            "pages_per_language": list(result.pages_per_language.items()), "files": result.files,
+            "letters": result.letters, "downloads": result.downloads}, result.diagnostics)
+    return result
 
 
 def inputs_fingerprint(folders: list[Path], *settings: object) -> str:
@@ -43,25 +82,14 @@ def _files(folder: str) -> list[tuple[str, os.stat_result]]:
     Regular files only: reading a named pipe would block (the build reports it instead).
     """
     found = []
-    todo = [""]
-    while todo:
-        rel = todo.pop()
+    for rel, entry in walk(folder):
         try:
-            entries = list(os.scandir(os.path.join(folder, rel)))
+            status = entry.stat()
         except OSError:
             continue
-        for entry in entries:
-            path = os.path.join(rel, entry.name)
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    todo.append(path)
-                else:
-                    status = entry.stat()
-                    if stat.S_ISREG(status.st_mode):
-                        found.append((path, status))
-            except OSError:
-                continue
-    return sorted(found, key=lambda pair: pair[0])
+        if stat.S_ISREG(status.st_mode):
+            found.append((rel, status))
+    return found
 
 
 def recall(cache: Path | None, inputs: str, out: Path) -> dict | None:
@@ -91,9 +119,6 @@ def remember(cache: Path | None, inputs: str, out: Path, summary: dict,
                        "output": output_fingerprint(out),
                        "diagnostics": [asdict(d) for d in diagnostics]}
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = cache / f"{STATE}.{os.getpid()}"
-        partial.write_text(json.dumps(state, sort_keys=True), "utf-8")
-        partial.replace(cache / STATE)
+        write_atomic(cache / STATE, json.dumps(state, sort_keys=True).encode("utf-8"))
     except OSError:
         pass  # without the record the next build simply does the work

@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
-from .authoring import source_fingerprint
+from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .home import check_keys
 from .model import Item, Letter, Site, TipTopic
 
 RELATED_KINDS = ("article", "letter")
 NOUN = {"article": "an article", "letter": "a letter", "tips": "a tips topic", "page": "a page"}
+
+
+def today() -> dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible scaffolds and checks)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def source_fingerprint(item: Item) -> str:
+    """Short fingerprint of what a translator translates: the text, not where it sits."""
+    parts: list = [item.kind, item.title, item.summary, item.body]
+    if isinstance(item, Letter):
+        parts += [item.subject, item.guide,
+                  [(f.name, f.label, f.hint, f.example) for f in item.fields]]
+    if isinstance(item, TipTopic):
+        parts += [item.intro, [(t.id, t.title, t.body, t.related) for t in item.tips]]
+    return fingerprint(*parts)[:12]
 
 
 def validate(site: Site, today: dt.date | None = None) -> list[Diagnostic]:

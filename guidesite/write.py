@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef, error
+from .files import write_atomic
 
 STAGING = ".{name}.tmp-{pid}"
 RETIRED = ".{name}.old-{pid}"
@@ -228,7 +229,7 @@ def update_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path
             if known.get(rel) is data or (rel in known and known[rel] == data) or (
                     previous is None and _holds(out / rel, data)):
                 continue
-            _replace_file(out / rel, data)
+            write_atomic(out / rel, data)
             written += 1
         for rel, source in copies.items():
             target = out / rel
@@ -236,7 +237,7 @@ def update_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path
             if previous is not None and target.exists() and target.stat().st_mtime_ns >= \
                     stat.st_mtime_ns and target.stat().st_size == stat.st_size:
                 continue
-            _replace_file(target, source.read_bytes())
+            write_atomic(target, source.read_bytes())
             written += 1
         if previous is None:
             wanted = {out / rel for rel in (*files, *copies)}
@@ -255,7 +256,7 @@ def replace_files(out: Path, files: Mapping[str, bytes]) -> list[Diagnostic]:
     """Write `files` into `out`, each atomically (the dev server's quick rebuild)."""
     try:
         for rel, data in files.items():
-            _replace_file(out.absolute() / rel, data)
+            write_atomic(out.absolute() / rel, data)
     except OSError as exc:
         return [write_failed(out, exc, kept=False)]
     return []
@@ -270,19 +271,10 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _replace_file(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    partial.replace(target)
-
-
 def write_lock(path: Path, text: str) -> list[Diagnostic]:
     """Write the URL lock file atomically (it is committed, so never leave half of it)."""
     try:
-        partial = path.with_name(path.name + ".part")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
         return [error("write-failed", f"cannot write {path}: {exc.strerror}", SourceRef(str(path)),
                       "check that the content folder is writable")]

@@ -122,3 +122,20 @@ def test_every_scaffold_explains_each_of_its_keys(make_content) -> None:
                     f"{key.group(1)}:" not in notes:
                 unexplained.append(key.group(1))
         assert unexplained == [], f"the {kind} scaffold does not explain {unexplained}"
+
+
+def test_mark_honours_the_dots_terminator_of_front_matter(make_content) -> None:
+    """`...` ends front matter as the loader reads it; a `---` rule in the body is body text."""
+    content = make_content({
+        "sv/articles/fraga.md": ARTICLE.format(title="Fråga", extra="", text="ett"),
+        "en/articles/ask.md": "---\ntitle: Ask\nsummary: S.\ndate: 2026-11-01\nkey: ask\n...\n"
+                              "Before the rule.\n\n---\n\nAfter the rule.\n",
+    })
+    marked = run_build("translations", "--content", content, "--mark",
+                       content / "en/articles/ask.md")
+    assert marked.returncode == 0, marked.stderr
+    text = (content / "en/articles/ask.md").read_text()
+    front, body = text.split("\n...\n")
+    assert re.search(r"^translated_from: [0-9a-f]{12}$", front, re.MULTILINE)
+    assert body == "Before the rule.\n\n---\n\nAfter the rule.\n"
+    assert "up to date" in run_build("translations", "--content", content).stdout

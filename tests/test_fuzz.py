@@ -32,7 +32,7 @@ from guidesite import search
 from guidesite.diagnostics import Diagnostic
 from guidesite.discover import discover
 from guidesite.load import load
-from guidesite.pipeline import Builder, Options
+from guidesite.pipeline import Options, build
 from guidesite.validate import validate
 
 from conftest import ROOT, SITE_YAML, TEMPLATES, base_tree, report, write_tree
@@ -607,8 +607,8 @@ def test_whole_build_on_fuzzed_markdown_and_titles() -> None:
                 (content / rel).write_bytes(encode(text))
             before = tree_snapshot(root)
             previous = manifest(out) if out.exists() else None
-            result = Builder(Options(content=content, templates=TEMPLATES, out=out,
-                                     cache=None)).build()
+            result = build(Options(content=content, templates=TEMPLATES, out=out,
+                                     cache=None))[0]
             check_diagnostics(result.diagnostics, stats)
             created = {p for p in tree_snapshot(root) - before
                        if p.split("/")[:2] not in (["out", "site"], ["out", ".site.spare"])}
@@ -684,7 +684,7 @@ def hostile_tree() -> dict[str, str]:
 def test_hostile_content_is_rendered_as_inert_text(tmp_path: Path) -> None:
     content = write_tree(tmp_path / "content", hostile_tree())
     out = tmp_path / "site"
-    result = Builder(Options(content=content, templates=TEMPLATES, out=out, cache=None)).build()
+    result = build(Options(content=content, templates=TEMPLATES, out=out, cache=None))[0]
     assert result.ok, [d.format() for d in result.diagnostics]
     pages = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*.html")}
     article = pages["sv/artiklar/ond/index.html"]
@@ -755,8 +755,8 @@ def test_escaping_file_names_give_an_error_or_a_plain_slug_inside_the_output(tmp
     files = {f"sv/articles/{name}": "---\n" + GOOD_FRONT + f"key: k{i}\n---\nx\n"
              for i, name in enumerate(names)}
     content = write_tree(tmp_path / "first" / "content", base_tree() | files)
-    result = Builder(Options(content=content, templates=TEMPLATES, out=tmp_path / "first/site",
-                             cache=None)).build()
+    result = build(Options(content=content, templates=TEMPLATES, out=tmp_path / "first/site",
+                             cache=None))[0]
     check_diagnostics(result.diagnostics, Counter())
     bad = {Path(d.where.path).name for d in result.diagnostics if d.code == "bad-slug"}
     others = [d.format() for d in result.diagnostics if d.code != "bad-slug"]
@@ -768,7 +768,7 @@ def test_escaping_file_names_give_an_error_or_a_plain_slug_inside_the_output(tmp
         "sv/articles/abs.md": "---\n" + GOOD_FRONT + "aliases: [/etc/passwd/, /tmp/x]\n---\n"})
     before = tree_snapshot(tmp_path)
     out = work / "site"
-    result = Builder(Options(content=content, templates=TEMPLATES, out=out, cache=None)).build()
+    result = build(Options(content=content, templates=TEMPLATES, out=out, cache=None))[0]
     assert result.ok, [d.format() for d in result.diagnostics]
     created = {p for p in tree_snapshot(tmp_path) - before if not p.startswith("second/site")}
     assert created <= {"second/.site.lock"}, created
@@ -798,7 +798,7 @@ def test_a_symlink_out_of_the_content_folder_is_an_error(tmp_path: Path, what: s
     link.unlink(missing_ok=True)
     link.symlink_to(target, target_is_directory=target.is_dir())
     out = tmp_path / "site"
-    result = Builder(Options(content=content, templates=TEMPLATES, out=out, cache=None)).build()
+    result = build(Options(content=content, templates=TEMPLATES, out=out, cache=None))[0]
     check_diagnostics(result.diagnostics, Counter())
     assert not result.ok and not out.exists()
     errors = [d for d in result.diagnostics if d.code == "outside-content"]
@@ -817,8 +817,8 @@ def test_an_alias_on_a_generated_file_is_reported_at_the_alias(tmp_path: Path, m
     content = write_tree(tmp_path / "content", base_tree() | {
         "sv/articles/a.md": f"---\n{GOOD_FRONT}aliases: [{alias}]\n---\nx\n"})
     started = time.perf_counter()
-    result = Builder(Options(content=content, templates=TEMPLATES, out=tmp_path / "site",
-                             cache=None)).build()
+    result = build(Options(content=content, templates=TEMPLATES, out=tmp_path / "site",
+                             cache=None))[0]
     took = time.perf_counter() - started
     check_diagnostics(result.diagnostics, Counter())
     assert not result.ok

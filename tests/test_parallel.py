@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from guidesite import load, pipeline
+from guidesite import forks, load, pipeline
 from guidesite.options import Options
 
 from conftest import CONTENT, TEMPLATES
@@ -42,9 +42,9 @@ def test_two_processes_build_what_one_process_builds(tmp_path: Path, monkeypatch
         unloadable.write_text(unloadable.read_text("utf-8").replace(
             "\ntitle:", "\ntitel: x\ntitle:", 1), "utf-8")
     parallel: list[bool] = []
-    site_files = pipeline.site_files  # called by the parallel path only (else by render)
-    monkeypatch.setattr(pipeline, "site_files",
-                        lambda *args: parallel.append(True) or site_files(*args))
+    share_out = pipeline.forked_map  # the pages are rendered in shares by the parallel path
+    monkeypatch.setattr(pipeline, "forked_map", lambda *args, **kwargs: (
+        "meanwhile" in kwargs and parallel.append(True)) or share_out(*args, **kwargs))
     results = {}
     loaded_in_forks = []
     load_in_forks = load.forked_map
@@ -52,11 +52,10 @@ def test_two_processes_build_what_one_process_builds(tmp_path: Path, monkeypatch
                         lambda *args: loaded_in_forks.append(True) or load_in_forks(*args))
     # a valid site is built three times: the third build is written in the first one's folder
     for name, threshold in [("one", 10**9)] + [("two", 1)] * (1 if broken else 3):
-        monkeypatch.setattr(pipeline, "PARALLEL_FROM", threshold)
-        monkeypatch.setattr(load, "PARALLEL_FROM", threshold)
-        results[name] = pipeline.Builder(Options(
+        monkeypatch.setattr(forks, "PARALLEL_FROM", threshold)
+        results[name] = pipeline.build(Options(
             content, TEMPLATES, tmp_path / name / "site", search=False,
-            cache=tmp_path / name / "cache")).build()  # empty caches: downloads are made
+            cache=tmp_path / name / "cache"))[0]  # empty caches: downloads are made
     assert parallel == loaded_in_forks == [True] * (1 if broken else 3)
     reports = {name: [d.format() for d in result.diagnostics] for name, result in
                results.items()}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from guidesite import pipeline
-from guidesite.options import Options
-from guidesite.pipeline import Builder
+from guidesite.options import Options, Result
+from guidesite.pipeline import State, build
 
 from conftest import CONTENT, TEMPLATES
 
@@ -32,8 +32,20 @@ def files(folder: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def builder(content: Path, out: Path, cache: Path) -> Builder:
-    return Builder(Options(content, TEMPLATES, out, search=False, drafts=True, cache=cache))
+class Live:
+    """Builds as the dev server does: each build's state handed to the next."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.state: State | None = None
+
+    def build(self, **how) -> Result:
+        result, self.state = build(self.options, self.state, **how)
+        return result
+
+
+def builder(content: Path, out: Path, cache: Path) -> Live:
+    return Live(Options(content, TEMPLATES, out, search=False, drafts=True, cache=cache))
 
 
 @pytest.fixture

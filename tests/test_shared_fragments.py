@@ -9,7 +9,7 @@ from pathlib import Path
 from guidesite import render
 from guidesite.depends import template_fingerprints
 from guidesite.options import Options
-from guidesite.pipeline import Builder
+from guidesite.pipeline import build
 
 from conftest import CONTENT, TEMPLATES
 
@@ -30,8 +30,8 @@ def test_reused_fragments_make_the_site_rendering_them_everywhere_makes(tmp_path
         if name == "everywhere":
             monkeypatch.setattr(render._Fragment, "fits", lambda self, route: False)
         rendered.clear()
-        result = Builder(Options(CONTENT, TEMPLATES, tmp_path / name, search=False,
-                                 cache=None)).build()
+        result = build(Options(CONTENT, TEMPLATES, tmp_path / name, search=False,
+                                 cache=None))[0]
         assert result.ok, [d.format() for d in result.diagnostics]
         builds[name] = len(rendered)
     pages = sum(1 for path in (tmp_path / "everywhere").rglob("*.html")
