@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from corpus import ROOT, make_corpus  # noqa: E402
 
 STAGES = (  # (module, owner in it or "", function, label): where each stage is looked up
-    ("guidesite.cli", "", "build", "the rest: orchestration, render loop, Result"),
+    ("guidesite.pipeline", "", "build", "the rest: orchestration, render loop, Result"),
     ("guidesite.uptodate", "", "inputs_fingerprint", "up-to-date: hash every input file"),
     ("guidesite.uptodate", "", "output_fingerprint", "up-to-date: stat the output"),
     ("guidesite.pipeline", "", "discover", "discover"),
@@ -60,8 +60,7 @@ STAGES = (  # (module, owner in it or "", function, label): where each stage is 
     ("guidesite.render", "", "qr_svg", "QR code per item page"),
     ("guidesite.render", "", "_article_json_ld", "JSON-LD per article"),
     ("guidesite.render", "", "_letter_context", "letter page context"),
-    ("guidesite.render", "", "site_files", "sitemap, feeds, robots.txt"),
-    ("guidesite.pipeline", "", "site_files", "sitemap, feeds, robots.txt"),
+    ("guidesite.pipeline", "", "site_files_of", "sitemap, feeds, robots.txt"),
     ("guidesite.pipeline", "", "scan", "link scan of each written page"),
     ("guidesite.pipeline", "", "settle", "link scan of each written page"),
     ("guidesite.pipeline", "", "check_links", "link check across the site"),
@@ -90,6 +89,7 @@ class Stages:
         self.calls: Counter[str] = Counter()
         self.where: dict[str, set[str]] = defaultdict(set)
         self._inner: list[list[float]] = []
+        self.missing: list[str] = []
 
     def wrap(self, module: str, owner: str, name: str, label) -> None:
         """Time `module.owner.name` under `label`, or under `label(*args)` when it is a
@@ -98,8 +98,11 @@ class Stages:
         import inspect
 
         holder = importlib.import_module(module)
-        holder = getattr(holder, owner) if owner else holder
-        original = getattr(holder, name)
+        holder = getattr(holder, owner, None) if owner else holder
+        original = getattr(holder, name, None)
+        if original is None:  # the engine moved it: say so rather than stop
+            self.missing.append(f"{module}.{owner + '.' if owner else ''}{name}")
+            return
         code = inspect.unwrap(original).__code__
         where = f"{Path(code.co_filename).relative_to(ROOT)}:{code.co_firstlineno} {code.co_name}"
         label_of = label if callable(label) else lambda *args, **kwargs: label
@@ -133,6 +136,8 @@ class Stages:
                         f"{own_wall:.2f} | {self.calls[label]} | "
                         f"{', '.join(sorted(self.where[label]))} |")
         rows.append(f"| **the build** | {cpu:.2f} | 100 | {wall:.2f} | | |")
+        if self.missing:
+            rows.append(f"\nnot timed (not in the engine any more): {', '.join(self.missing)}")
         return "\n".join(rows)
 
 
