@@ -130,7 +130,9 @@ def check_links(scans: Mapping[str, PageLinks], files: Collection[str],
             elif fragment and target_path in scans and fragment not in scans[target_path].ids:
                 target = f"{page_url(target_path)}#{fragment}"
                 broken.setdefault((locate(path, href), target), []).append(here)
-    return [_broken(where, target, on, files) for (where, target), on in broken.items()], external
+    # a link in a shared template (the footer's licence) is one link, however many pages show it
+    return ([_broken(where, target, on, files) for (where, target), on in broken.items()],
+            list(dict.fromkeys(external)))
 
 
 def _broken(where: SourceRef, target: str, on: list[str], files: Collection[str]) -> Diagnostic:

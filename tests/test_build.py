@@ -192,6 +192,16 @@ def test_check_validates_without_writing(make_content, tmp_path: Path) -> None:
     assert not (tmp_path / "site").exists()
 
 
+def test_check_lists_each_external_link_once_where_it_is_written() -> None:
+    """The footer's licence link is on every page but written once per template: listed once."""
+    result = run_build("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = result.stdout.split("not fetched):\n", 1)[1].split("\nChecked", 1)[0].splitlines()
+    listed = [line for line in listed if line.startswith("  ") and ": http" in line]
+    assert listed and len(listed) == len(set(listed)), listed
+    assert any(line.startswith("  content/sv/articles/") for line in listed)
+
+
 def test_check_fails_on_content_errors(make_content, tmp_path) -> None:
     content = make_content({"sv/articles/a.md": ARTICLE.format(title="A", extra="",
                                                                body="[x](key:nope)")})
