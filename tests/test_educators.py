@@ -99,6 +99,12 @@ def test_handout_prints_on_one_a4_page_and_its_qr_code_leads_to_the_page(
     png = page.locator("svg.qr").screenshot()
     [code] = decode(Image.open(io.BytesIO(png)))
     assert code.data.decode() == expected
+    # a teacher prints with one press, and finds the way back to the list of handouts
+    page.evaluate("() => { window.__printed = 0; window.print = () => window.__printed++; }")
+    page.click("button.print-page")
+    assert page.evaluate("window.__printed") == 1
+    back = page.locator(".handout-actions a").evaluate("a => a.href")
+    assert back == site_url + "/".join(handout.split("/")[:2]) + "/"
     page.emulate_media(media="print")
     pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
     assert len(pdf.pages) == 1

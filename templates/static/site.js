@@ -1,5 +1,6 @@
 /* Site-wide enhancements; every page works without them.
    - The menu button: on phones the menu folds behind it, so the header stays one row.
+   - Print buttons on handouts.
    - Copy-link controls: the "#" beside a heading or tip copies the page's public address with
      that anchor, so a teacher can paste an exact link. Without JavaScript it is a plain link. */
 (function () {
@@ -16,6 +17,13 @@
       menu.classList.toggle("is-open", open);
     });
   }
+
+  // Print buttons (a handout's): printing works from the browser's menu too, so they are
+  // shown only where JavaScript can press print for the reader.
+  Array.prototype.forEach.call(document.querySelectorAll(".print-page"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
 
   var status = document.getElementById("copy-status");
   var canonical = document.querySelector("link[rel=canonical]");
