@@ -268,9 +268,6 @@ class Renderer:
             context.update(self._home_context(route))
         if isinstance(item, Letter) and route.kind == "letter":
             context.update(_letter_context(site, item, by_key, bodies))
-            # letter-files.js (the filled downloads) is optional: without it the page offers
-            # the templates alone
-            context["letter_files"] = (self.templates / "static" / "letter-files.js").is_file()
             context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
                                     for fmt in FORMATS]
         try:

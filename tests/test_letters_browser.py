@@ -16,7 +16,6 @@ from babel.dates import format_date
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from conftest import ROOT
 from gates import WCAG_TAGS, axe_source
 
 pytestmark = pytest.mark.browser
@@ -30,8 +29,6 @@ LETTERS = [
     "sv/brev/uppfoljning-av-ansokan/", "sv/brev/tack-for-intervjun/",
     "en/letters/feedback-request-email/", "en/letters/feedback-after-interview-letter/",
     "en/letters/following-up-an-application/", "en/letters/thank-you-for-the-interview/"]
-HAS_FILES = (ROOT / "templates" / "static" / "letter-files.js").is_file()
-needs_files = pytest.mark.skipif(not HAS_FILES, reason="letter-files.js is not in this tree")
 LEFTOVERS = re.compile(r"[\[\]{}]")
 
 
@@ -379,7 +376,6 @@ def test_without_javascript_the_template_is_readable(browser, site_url) -> None:
 # ---- Files made in the browser by letter-files.js ----
 
 
-@needs_files
 @pytest.mark.parametrize("letter", [EMAIL_LETTER, POST_LETTER])
 def test_filled_downloads_hold_the_readers_letter(page, site_url, letter, tmp_path) -> None:
     import docx
@@ -413,7 +409,6 @@ def test_filled_downloads_hold_the_readers_letter(page, site_url, letter, tmp_pa
         assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.text"
 
 
-@needs_files
 def test_draft_saved_as_a_file_and_restored(page, site_url, tmp_path) -> None:
     page.goto(site_url + EMAIL_LETTER)
     page.fill("#field-role", "baker")
@@ -447,7 +442,6 @@ def test_draft_saved_as_a_file_and_restored(page, site_url, tmp_path) -> None:
     assert page.input_value("#field-your_name") == ""
 
 
-@needs_files
 def test_reminder_is_a_calendar_event_without_personal_data(page, site_url) -> None:
     import icalendar
 
