@@ -107,22 +107,31 @@ class DevServer:
         for problem in problems:
             self.log(problem.format(), file=sys.stderr)
 
-    def watch(self, stop: threading.Event) -> None:
-        """Watch content and templates; rebuild after every change."""
+    def watching(self):
+        """Start noticing changes now; return the loop that rebuilds after each one.
+
+        Called before the first build, so a file saved while it runs (or before the watching
+        thread gets its turn) is seen as a change, never taken into the first snapshot unseen.
+        """
         folders = [self.options.content, self.options.templates]
         wakeup = Wakeup(folders)
         seen = snapshot(folders)
-        try:
-            while not stop.is_set():
-                wakeup.wait()
-                now = snapshot(folders)
-                if now != seen:
-                    changed = {path for path in now.keys() | seen.keys()
-                               if now.get(path) != seen.get(path)}
-                    seen = now
-                    self.rebuild(changed)
-        finally:
-            wakeup.close()
+
+        def loop(stop: threading.Event) -> None:
+            nonlocal seen
+            try:
+                while not stop.is_set():
+                    wakeup.wait()
+                    now = snapshot(folders)
+                    if now != seen:
+                        changed = {path for path in now.keys() | seen.keys()
+                                   if now.get(path) != seen.get(path)}
+                        seen = now
+                        self.rebuild(changed)
+            finally:
+                wakeup.close()
+
+        return loop
 
     def app(self, environ, start_response):
         """WSGI: files from the output folder; the error page while the build is broken."""
@@ -257,6 +266,7 @@ def _serve(options: Options, host: str, port: int, sockets: list, verbose: bool)
     from tornado.ioloop import IOLoop
 
     server = DevServer(options)
+    watch = server.watching()
     started = time.perf_counter()
     first = server.rebuild(first=True)
     pages = sum(first.pages_per_language.values())
@@ -308,7 +318,7 @@ def _serve(options: Options, host: str, port: int, sockets: list, verbose: bool)
                 logger.propagate = False
 
     stop = threading.Event()
-    watcher = threading.Thread(target=server.watch, args=(stop,), daemon=True)
+    watcher = threading.Thread(target=watch, args=(stop,), daemon=True)
     watcher.start()
     try:
         LiveServer(app=server.app, watcher=QuietWatcher()).serve(
