@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from .cache import fingerprint
+from .cache import Cache, engine_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef
 from .letters import as_text
 from .markdown import Markdown, Rendered
@@ -59,16 +59,18 @@ class Bodies(dict[str, Body]):
     """Item path -> Body, each rendered when first asked for, so that a big site's bodies are
     not all held at once while its pages are written.
 
-    `memo` (the dev server's) keeps earlier results, keyed by everything a body depends on:
-    its file, the language's key -> URL map (for `key:` links), its own URL (links are
-    relative) and the Markdown settings. With `langs`, only those languages' items have bodies.
+    A body is keyed by everything it depends on: its file, the language's key -> URL map
+    (for `key:` links), its own URL (links are relative), the Markdown settings and the
+    engine. `memo` (the dev server's) keeps earlier results in memory, `cache` on disk for
+    the next process. With `langs`, only those languages' items have bodies.
     """
 
     def __init__(self, site: Site, layout: Plan, urls: dict[str, str],
-                 memo: dict[str, tuple[str, Body]] | None, langs: set[str] | None = None
-                 ) -> None:
+                 memo: dict[str, tuple[str, Body]] | None, langs: set[str] | None = None,
+                 cache: Cache | None = None) -> None:
         super().__init__()
         self.site, self.layout, self.urls, self.memo = site, layout, urls, memo
+        self.cache = cache or Cache(None)
         self.items = {item.source.path: item for item in layout.items
                       if langs is None or item.lang in langs}
         self._keys: dict[str, str] = {}
@@ -79,11 +81,15 @@ class Bodies(dict[str, Body]):
         lang, site = item.lang, self.site
         if lang not in self._keys:
             self._keys[lang] = fingerprint(sorted(self.layout.keys[lang].items()))
-        key = fingerprint(item.digest, self._keys[lang], self.urls[path],
-                          site.config.allow_html, self._label(lang))
+        key = fingerprint("body", item.digest, self._keys[lang], self.urls[path],
+                          site.config.allow_html, self._label(lang), engine_version())
         cached = self.memo.get(path) if self.memo is not None else None
         if cached is None or cached[0] != key:
-            cached = (key, self.render(item))
+            body = self.cache.recall(key)
+            if not isinstance(body, Body):
+                body = self.render(item)
+                self.cache.keep(key, body)
+            cached = (key, body)
             if self.memo is not None:
                 self.memo[path] = cached
         self[path] = cached[1]

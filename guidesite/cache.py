@@ -1,13 +1,24 @@
-"""A content-addressed cache for expensive outputs (letter downloads).
+"""A content-addressed cache for whatever is expensive to make: letter downloads, loaded
+content files, rendered Markdown bodies, QR codes.
 
-An entry's key is a hash of everything its bytes depend on: the input, the code that makes it
+An entry's key is a hash of everything it depends on: the input, the code that makes it
 and the versions of the libraries it calls. A changed letter, template code or library gives a
-new key, so a stale entry can never be used; unused entries are simply never read.
+new key, so a stale entry can never be used; unused entries are simply never read, and the
+oldest go when the folder outgrows its bound (`evict`). Nothing in the key names a machine or
+a folder, so a CI system may keep `.cache/guidesite/` between runs.
+
+Objects are stored pickled with their key and the Python version inside: an entry that does
+not unpickle, or holds another key (a corrupt or foreign file), is ignored and made again.
+Like `__pycache__`, the folder is trusted as much as the code that writes it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import sys
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -35,11 +46,19 @@ def code_version(*modules: object, packages: tuple[str, ...] = ()) -> str:
     return fingerprint(sources, versions)
 
 
+@cache
 def engine_version() -> str:
-    """Changes when any engine module or a library that shapes the HTML changes."""
+    """Changes when any engine module, the Python version or a library that shapes the HTML
+    changes: part of every key, so a new engine never reads an old engine's entries."""
     sources = sorted(Path(__file__).parent.glob("*.py"))
-    return fingerprint([path.read_bytes() for path in sources], code_version(
-        packages=("jinja2", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")))
+    return fingerprint([path.read_bytes() for path in sources], sys.version_info[:2],
+                       code_version(packages=("jinja2", "markdown-it-py", "mdit-py-plugins",
+                                              "babel", "pyyaml")))
+
+
+MAX_BYTES = 512 * 1024 * 1024
+"""The cache's bound: past it, the entries used longest ago are removed after a build."""
+_TAG = ("guidesite-cache", 1)
 
 
 class Cache:
@@ -52,13 +71,32 @@ class Cache:
         return self.folder is not None and (self.folder / key[:2] / key).is_file()
 
     def get(self, key: str) -> bytes | None:
+        """The entry's bytes; reading marks it used (its time), so eviction spares it."""
         if self.folder is None:
             return None
+        path = self.folder / key[:2] / key
         try:
-            data = (self.folder / key[:2] / key).read_bytes()
+            data = path.read_bytes()
+            os.utime(path)
         except OSError:
             return None
         return data
+
+    def recall(self, key: str) -> object | None:
+        """The object kept under `key`, or None when there is none or it cannot be trusted."""
+        data = self.get(key)
+        if data is None:
+            return None
+        try:
+            tag, stored_key, value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a damaged or foreign file: made again, never used
+            return None
+        return value if (tag, stored_key) == (_TAG, key) else None
+
+    def keep(self, key: str, value: object) -> None:
+        """Keep `value` (a picklable plain value) under `key`."""
+        if self.folder is not None:
+            self.put(key, pickle.dumps((_TAG, key, value), pickle.HIGHEST_PROTOCOL))
 
     def put(self, key: str, data: bytes) -> None:
         """Store atomically (write then rename), so a killed build never leaves half an entry."""
@@ -68,3 +106,31 @@ class Cache:
             write_atomic(self.folder / key[:2] / key, data)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+    def evict(self, max_bytes: int = MAX_BYTES) -> int:
+        """Remove the entries used longest ago until the folder is under `max_bytes`; returns
+        how many went. Run after a build, never during one."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        entries = []
+        for shard in os.scandir(self.folder):
+            if len(shard.name) != 2 or not shard.is_dir(follow_symlinks=False):
+                continue  # the compiled templates' folder and the last build's record stay
+            for entry in os.scandir(shard.path):
+                try:
+                    status = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                entries.append((status.st_mtime_ns, status.st_size, entry.path))
+        total = sum(size for _, size, _ in entries)
+        removed = 0
+        for _, size, path in sorted(entries):
+            if total <= max_bytes:
+                break
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            total -= size
+            removed += 1
+        return removed

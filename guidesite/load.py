@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import stat
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from . import forks, schema
-from .cache import fingerprint
+from .cache import Cache, engine_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
 from .forks import can_fork, forked_map
@@ -61,14 +62,16 @@ FileMemo = dict[Path, tuple[tuple, object, list[Diagnostic]]]
 """Content file -> (its size, mtime and the settings used, what loading it gave, its problems)."""
 
 
-def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
-         ) -> tuple[Site | None, list[Diagnostic]]:
+def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False,
+         cache: Cache | None = None) -> tuple[Site | None, list[Diagnostic]]:
     """Load site.yaml, strings and all items; `None` when the site settings are unusable.
 
-    With `memo`, a file whose size and modification time are unchanged is not read again.
+    With `memo`, a file whose size and modification time are unchanged is not read again;
+    with `cache`, a file whose bytes were loaded before (by any process) is not parsed again.
     With `parallel`, a big tree's items are read by two processes (see `forks`).
     """
     memo = {} if memo is None else memo
+    cache = cache or Cache(None)
     problems: list[Diagnostic] = []
     for link in tree.outside:
         problems.append(error("outside-content", "this link points outside the content folder",
@@ -94,7 +97,7 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
 
     if parallel:
         _load_in_forks([s for s in tree.files if s.folder in LOADERS and s.lang in codes],
-                       load_item, settings, memo)
+                       load_item, settings, memo, cache)
     for source in tree.files:
         if source.lang not in codes:
             problems.append(warning(
@@ -103,15 +106,15 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
                 "or move the file into " + " or ".join(f"'{c}/'" for c in codes)))
         elif source.folder == "strings":
             loaded = _remembered(source, settings, memo, problems,
-                                 lambda s, found: _load_strings(s, found))
+                                 lambda s, found: _load_strings(s, found), cache)
             if loaded:
                 strings[source.lang] = loaded
         elif source.folder == "home":
-            home = _remembered(source, settings, memo, problems, _load_home)
+            home = _remembered(source, settings, memo, problems, _load_home, cache)
             if home:
                 homes[source.lang] = home
         elif source.folder in LOADERS:
-            item = _remembered(source, settings, memo, problems, load_item)
+            item = _remembered(source, settings, memo, problems, load_item, cache)
             if item is not None:
                 items.append(item)
             else:
@@ -131,7 +134,7 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
 
 def _load_in_forks(sources: list[SourceFile],
                    load_item: Callable[[SourceFile, list[Diagnostic]], Item | None],
-                   settings: str, memo: FileMemo) -> None:
+                   settings: str, memo: FileMemo, cache: Cache) -> None:
     """Load the files not in `memo` yet by two processes, into `memo`, where the loop of
     `load` then finds them."""
     todo = [source for source in sources if source.path not in memo]
@@ -141,7 +144,7 @@ def _load_in_forks(sources: list[SourceFile],
     def load_share(number: int) -> FileMemo:
         found: FileMemo = {}
         for source in todo[number::2]:
-            _remembered(source, settings, found, [], load_item)
+            _remembered(source, settings, found, [], load_item, cache)
         return found
 
     for part in forked_map(load_share, 2):
@@ -149,22 +152,42 @@ def _load_in_forks(sources: list[SourceFile],
 
 
 def _remembered(source: SourceFile, settings: str, memo: FileMemo,
-                problems: list[Diagnostic], loader):
-    """Load `source` with `loader(source, problems)`, or reuse the result for an unchanged file."""
+                problems: list[Diagnostic], loader, cache: Cache):
+    """Load `source` with `loader(source, problems)`, or reuse the result for an unchanged file:
+    from `memo` when its size and time are those loaded last, from `cache` by its bytes."""
     try:
-        stat = source.path.stat()
-        signature: tuple = (stat.st_size, stat.st_mtime_ns, settings)
+        status = source.path.stat()
+        signature: tuple = (status.st_size, status.st_mtime_ns, settings)
     except OSError:
         signature = ()
     remembered = memo.get(source.path)
     if remembered is not None and signature and remembered[0] == signature:
         problems.extend(remembered[2])
         return remembered[1]
-    found: list[Diagnostic] = []
-    result = loader(source, found)
+    key = _file_key(source, settings) if cache.folder is not None and signature and \
+        stat.S_ISREG(status.st_mode) else None  # (a named pipe would block the read)
+    kept = cache.recall(key) if key else None
+    if isinstance(kept, tuple) and len(kept) == 2:
+        result, found = kept
+    else:
+        found = []
+        result = loader(source, found)
+        if key:
+            cache.keep(key, (result, found))
     memo[source.path] = (signature, result, found)
     problems.extend(found)
     return result
+
+
+def _file_key(source: SourceFile, settings: str) -> str | None:
+    """What loading `source` depends on: its bytes, place, the site settings and the engine."""
+    try:
+        with open(source.path, "rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        return None  # the loader says what is wrong with it
+    return fingerprint("file", source.display, source.lang, source.folder, digest, settings,
+                       engine_version())
 
 
 def _probable_key(source: SourceFile) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import time
 from collections import Counter
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import forks
-from .cache import Cache
+from .cache import Cache, engine_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef, has_errors, note, sort_key
 from .discover import ContentTree, discover, display_path
 from .edits import LastBuild, quick_rebuild
@@ -91,7 +92,8 @@ def build(options: Options, state: State | None = None, in_place: bool = False,
                                   SourceRef(display_path(options.templates)),
                                   "pass --templates DIR or create templates/")]), state
     tree = discover(options.content)
-    site, found = load(tree, state.memo.files, parallel=not in_place)
+    cache = Cache(options.cache)
+    site, found = load(tree, state.memo.files, parallel=not in_place, cache=cache)
     problems += found
     if site is None:
         return _finish(problems, started), state
@@ -108,7 +110,7 @@ def build(options: Options, state: State | None = None, in_place: bool = False,
     copies = static_files(options.templates)
     downloads = _download_paths(layout)
     known = {route.url for route in layout.routes} | set(copies) | downloads
-    job = Job(site, layout, options.templates, known, Cache(options.cache))
+    job = Job(site, layout, options.templates, known, cache)
     if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
         output = render(job, state.memo, options.progress)
         files = site_files_of(site, layout, state.memo)
@@ -218,17 +220,31 @@ class _Sink:
     """Takes each rendered file: writes it into the new site and keeps only what the link
     check still needs of it (`links.settle`): `planned` are the files the site will have."""
 
-    def __init__(self, staging: Staging | None, base_url: str, planned: set[str]) -> None:
+    def __init__(self, staging: Staging | None, base_url: str, planned: set[str],
+                 cache: Cache) -> None:
         self.staging = staging
         self.base_url = base_url
         self.planned = planned
+        self.cache = cache
         self.scans: dict[str, PageLinks] = {}
 
     def __call__(self, path: str, data: bytes) -> None:
         if self.staging is not None:
             self.staging.put(path, data)
         if path.endswith(".html"):
-            self.scans[path] = settle(scan(path, data, self.base_url), path, self.planned)
+            self.scans[path] = settle(self._scan(path, data), path, self.planned)
+
+    def _scan(self, path: str, data: bytes) -> PageLinks:
+        """`links.scan`, kept in the cache by the page's bytes, address and the base URL."""
+        if self.cache.folder is None:
+            return scan(path, data, self.base_url)
+        key = fingerprint("scan", hashlib.sha256(data).digest(), path, self.base_url,
+                          engine_version())
+        found = self.cache.recall(key)
+        if not isinstance(found, PageLinks):
+            found = scan(path, data, self.base_url)
+            self.cache.keep(key, found)
+        return found
 
 
 def render_in_parallel(job: Job, staging: Staging | None, progress
@@ -243,7 +259,7 @@ def render_in_parallel(job: Job, staging: Staging | None, progress
     site, layout, known = job.site, job.layout, job.known
     pages = {route.url for route in layout.routes}  # the others in `known` are files already
     planned = {route.path for route in layout.routes} | (known - pages)
-    sink = _Sink(staging, site.config.base_url, planned)
+    sink = _Sink(staging, site.config.base_url, planned, job.cache)
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)
     if workers < 2 or len(layout.routes) < forks.PARALLEL_FROM or not can_fork():

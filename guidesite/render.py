@@ -20,7 +20,7 @@ from . import downloads
 from . import letters as letters_module
 from .bodies import Bodies, Body
 from .cache import Cache, code_version, engine_version, fingerprint
-from .depends import LISTING_KINDS, page_fingerprints, template_fingerprints
+from .depends import LISTING_KINDS, PageKeys, template_fingerprints
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
 from .downloads import FORMATS, DocumentMeta, letter_downloads
@@ -64,7 +64,6 @@ class Output:
     """What rendered the pages, kept by the dev server to re-render single pages."""
 
 
-ENGINE = engine_version()
 
 
 @dataclass(frozen=True)
@@ -94,9 +93,9 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
     site, layout, templates, cache = job.site, job.layout, job.templates, job.cache
     item_urls = {r.item.source.path: r.url for r in layout.routes
                  if r.item and r.kind == r.item.kind}
-    bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, langs)
-    keys_of = page_fingerprints(site, layout, bodies.complete(),
-                                template_fingerprints(templates), ENGINE) if memo else {}
+    bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, langs, cache)
+    key_of = PageKeys(site, layout, bodies, template_fingerprints(templates),
+                      engine_version()) if memo is not None or cache.folder else None
     renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
     default = site.config.default_language
     routes = sorted((r for r in layout.routes if langs is None or (r.lang or default) in langs),
@@ -111,30 +110,30 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
         else:
             sink(path, data)
 
-    rendered = 0
     for number, route in enumerate(routes, start=1):
         if progress is not None and number % 25 == 0:
             progress(number, len(routes))
         if isinstance(route.item, Letter) and route.kind == "letter":
             for name, data in letter_files(site, route.item, cache).items():
                 emit(route.url + name, data)
+        key = key_of(route) if key_of is not None else ""
         remembered = memo.pages.get(route.path) if memo else None
-        if remembered is not None and remembered[0] == keys_of[route.path]:
+        if remembered is not None and remembered[0] == key:
             emit(route.path, remembered[1])
             continue
-        data = renderer.page(route)
+        data = renderer.cached_page(route, key) if key else renderer.page(route)
         if data is None:
             continue
         emit(route.path, data)
-        rendered += 1
-        if sink is not None and route.item is not None and route.kind == route.item.kind:
+        if sink is not None and route.item is not None and route.kind == route.item.kind \
+                and route.item.source.path in bodies:
             path = route.item.source.path  # its HTML is written: keep only what others show
             bodies[path] = bodies[path].light()
         if memo:
-            memo.pages[route.path] = (keys_of[route.path], data)
+            memo.pages[route.path] = (key, data)
     done = bodies.complete()
     problems = [p for body in done.values() for p in body.problems] + renderer.problems
-    return Output(pages, done, renderer.link_sources, tuple(problems), rendered,
+    return Output(pages, done, renderer.link_sources, tuple(problems), renderer.made,
                   tuple(paths), renderer)
 
 
@@ -150,6 +149,7 @@ class Renderer:
         self.site = site
         self.templates = templates
         self.known = known
+        self.cache = cache
         self.bodies = bodies
         self.item_urls = item_urls
         self.by_key = {(item.lang, item.key): item for item in layout.items}
@@ -169,6 +169,8 @@ class Renderer:
         self.link_sources: dict[tuple[str, str], SourceRef] = {}
         """(output path, href) -> template line, for links to targets that are not planned."""
         self._failed: set[tuple[str, int, str]] = set()
+        self.made = 0
+        """Pages rendered by their template (not taken from a cache)."""
         self._shared: dict[tuple[str, str, str], _Fragment] = {}
 
     def swap(self, old: Item, new: Item, body: Body) -> None:
@@ -179,6 +181,30 @@ class Renderer:
             entries[:] = [new if entry is old else entry for entry in entries]
         for entries in self.tips_about.values():
             entries[:] = [(new if topic is old else topic, tip) for topic, tip in entries]
+
+    def cached_page(self, route: Route, key: str) -> bytes | None:
+        """`page`, kept in the cache by `key` (the fingerprint of all it shows) with where its
+        links to unplanned targets were written, so a cached page reports them as a new one."""
+        kept = self.cache.recall(fingerprint("page", key))
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes):
+            data, sources = kept
+            self.link_sources.update({(route.path, href): where for href, where in sources})
+            return data
+        data = self.page(route)
+        if data is not None:
+            self.cache.keep(fingerprint("page", key), (data, [
+                (href, where) for (path, href), where in self.link_sources.items()
+                if path == route.path]))
+        return data
+
+    def qr(self, url: str, label: str) -> str:
+        """`qr_svg`, kept in the cache: a QR code costs as much as a page's template."""
+        key = fingerprint("qr", url, label, engine_version())
+        svg = self.cache.recall(key)
+        if not isinstance(svg, str):
+            svg = qr_svg(url, label)
+            self.cache.keep(key, svg)
+        return svg
 
     def link(self, from_route: Route, target: str) -> str:
         # a not-found page is shown at any address, so its links start from the host's root
@@ -253,7 +279,7 @@ class Renderer:
             "key_url": lambda key: self.link(route, keys[key]) if key in keys else "",
             "key_target": keys.get,
             "body_of": lambda entry: bodies[entry.source.path],
-            "qr": lambda target, label: Markup(qr_svg(site.config.base_url + target, label)),
+            "qr": lambda target, label: Markup(self.qr(site.config.base_url + target, label)),
             "handout_url": lambda entry: handout_url(site, entry),
             "json_ld": lambda entry, _route: Markup(_article_json_ld(site, entry, _route)),
             "related": lambda related: [
@@ -266,6 +292,7 @@ class Renderer:
         }
         if route.kind == "home":
             context.update(self._home_context(route))
+        self.made += 1
         if isinstance(item, Letter) and route.kind == "letter":
             context.update(_letter_context(site, item, by_key, bodies))
             context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}

@@ -52,6 +52,10 @@ def build(options: Options) -> Result:
     from .pipeline import build as run  # the engine, imported only when there is work to do
 
     result, _ = run(options)
+    if result.ok and options.write:
+        from .cache import Cache
+
+        Cache(options.cache).evict()
     if reusable and result.ok:
         remember(options.cache, inputs, options.out, {
             "pages_per_language": list(result.pages_per_language.items()), "files": result.files,

@@ -66,10 +66,17 @@ def make_content(tmp_path: Path):
     return make
 
 
-def run_build(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run_build(*args: str | Path, cwd: Path = ROOT, engine: Path = ROOT / "build.py"
+              ) -> subprocess.CompletedProcess[str]:
     """Run `python build.py ARGS` the way an author does, capturing its output."""
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)], cwd=cwd,
+    return subprocess.run([sys.executable, str(engine), *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`: relative path -> bytes (what two builds are compared by)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="session")

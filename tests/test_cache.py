@@ -1,0 +1,120 @@
+"""The cache changes how long a build takes, never what it makes.
+
+A site is built again after each kind of change an author or a maintainer makes (an article,
+a template, site.yaml, the interface strings, a deleted file, the engine's own code), once
+with the cache every earlier build filled and once without any cache: the trees must be the
+same byte for byte. A dependency left out of a fingerprint shows here as a stale page.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fixed_sites import TESTS, strings_for
+
+from conftest import ROOT, TEMPLATES, read_tree, run_build
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def change_article(work: Path) -> None:
+    edit(work / "content/sv/articles/folj-upp.md", "title:", "title: Ny rubrik –")
+
+
+def change_body(work: Path) -> None:
+    article = work / "content/en/articles/follow-up.md"
+    article.write_text(article.read_text("utf-8") + "\n## A new section\n\nMore text.\n", "utf-8")
+
+
+def change_template(work: Path) -> None:
+    edit(work / "templates/footer-links.html", "<ul", "<!-- edited -->\n<ul")
+
+
+def change_settings(work: Path) -> None:
+    edit(work / "content/site.yaml", "title:", "title: Renamed")
+
+
+def change_strings(work: Path) -> None:
+    edit(work / "content/en/strings.yaml", "skip_link: ", "skip_link: Jump! ")
+
+
+def delete_file(work: Path) -> None:
+    (work / "content/en/pages/about.md").unlink()
+
+
+def change_engine(work: Path) -> None:
+    """A new engine release: the heading links render differently."""
+    edit(work / "guidesite/markdown.py", '<a class="anchor" href', '<a class="anchor new" href')
+
+
+CHANGES = [change_article, change_body, change_template, change_settings, change_strings,
+           delete_file, change_engine]
+
+
+@pytest.mark.slow
+def test_a_cached_build_is_the_same_as_a_clean_one_after_every_kind_of_change(
+        tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(TESTS / "visual" / "content", work / "content")
+    for lang in ("sv", "en"):
+        (work / "content" / lang / "strings.yaml").write_text(strings_for(lang, None), "utf-8")
+    shutil.copytree(TEMPLATES, work / "templates")
+    shutil.copytree(ROOT / "guidesite", work / "guidesite",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "build.py", work / "build.py")
+
+    def build(out: str, *flags: str) -> dict[str, bytes]:
+        result = run_build("build", "--content", "content", "--templates", "templates",
+                           "--out", out, "--no-search", "--update-lock", *flags, cwd=work,
+                           engine=work / "build.py")
+        assert result.returncode == 0, result.stderr
+        return read_tree(work / out)
+
+    build("cached")
+    hits = []
+    for change in CHANGES:
+        change(work)
+        cached = build("cached")
+        clean = build("clean", "--no-cache")
+        stale = sorted(path for path in clean.keys() | cached.keys()
+                       if clean.get(path) != cached.get(path))
+        assert stale == [], f"after {change.__name__}: {stale[:5]}"
+        hits.append(len(list((work / ".cache/guidesite").rglob("*"))))
+    assert hits == sorted(hits), "every build adds entries; none is made twice"
+    assert 'class="anchor new"' in (work / "cached/en/articles/follow-up/index.html"
+                                    ).read_text("utf-8")
+
+
+def test_a_damaged_or_foreign_cache_entry_is_made_again(tmp_path: Path) -> None:
+    from guidesite.cache import Cache
+
+    cache = Cache(tmp_path)
+    cache.keep("ab" + "0" * 62, ("kept", 1))
+    assert cache.recall("ab" + "0" * 62) == ("kept", 1)
+    (tmp_path / "ab" / ("ab" + "0" * 62)).write_bytes(b"\x80\x05 not a pickle")
+    assert cache.recall("ab" + "0" * 62) is None
+    cache.keep("cd" + "1" * 62, "one")  # an entry copied to another key's name: not trusted
+    shutil.copy(tmp_path / "cd" / ("cd" + "1" * 62), tmp_path / "ab" / ("ab" + "0" * 62))
+    assert cache.recall("ab" + "0" * 62) is None
+
+
+def test_the_cache_stays_under_its_bound_keeping_what_was_used_last(tmp_path: Path) -> None:
+    import os
+
+    from guidesite.cache import Cache
+
+    cache = Cache(tmp_path)
+    keys = [f"{n:02d}" + "f" * 62 for n in range(10)]
+    for age, key in enumerate(keys):
+        cache.put(key, b"x" * 1000)
+        os.utime(tmp_path / key[:2] / key, (1_000_000 + age, 1_000_000 + age))
+    cache.get(keys[0])  # used just now: the oldest file, but the newest use
+    assert cache.evict(max_bytes=5000) == 5
+    left = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
+    assert left == sorted([keys[0], *keys[6:]])
