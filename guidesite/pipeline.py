@@ -142,7 +142,7 @@ def build(options: Options, state: State | None = None, in_place: bool = False,
                                                     copies, tree)
             problems += checked
             if staging is not None and not has_errors(problems):
-                index = (lambda folder: build_index(folder, site.config)) \
+                index = (lambda folder: build_index(folder, site.config, cache)) \
                     if options.search else None
                 problems += staging.swap_in([*output.paths, *copies], index)
     except BuildLocked as exc:

@@ -13,15 +13,18 @@ blocks, ...) are left out with `EXCLUDE`, so the templates need no Pagefind mark
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import subprocess
+from importlib import metadata
 from pathlib import Path
 
+from .cache import Cache, engine_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
-from .files import walk
+from .files import walk, write_atomic
 from .forks import die_with_parent
 from .model import SiteConfig
 
@@ -47,17 +50,49 @@ TIMEOUT = 120
 """Seconds before indexing is given up; this site takes well under one."""
 
 _INDEXED = re.compile(rb"<main\b[^>]*\sdata-pagefind-body[\s>=]")
+_LANG = re.compile(rb"<html\b[^>]*\slang=\"([^\"]*)\"")
 _STAGING = re.compile(r"^\.(?P<name>.+)\.tmp-\d+$")
 
 
-def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
-    """Index the finished site in `folder` (before it is swapped in); return problems."""
+def build_index(folder: Path, config: SiteConfig, cache: Cache | None = None
+                ) -> list[Diagnostic]:
+    """Index the finished site in `folder` (before it is swapped in); return problems.
+
+    With `cache`, an index is kept by the fingerprint of what Pagefind reads (each indexed
+    page's address, language and `<main>`), so a build that changed no indexed text (a
+    template's header, a listing, a letter download) reuses it instead of running Pagefind.
+    """
     where = SourceRef(display_path(_final_folder(folder) / BUNDLE))
     codes = {lang.code for lang in config.languages}
-    indexed = {Path(rel).parts[0] for rel, _ in walk(folder)
-               if rel.endswith(".html") and _INDEXED.search((folder / rel).read_bytes())} & codes
+    reads = hashlib.sha256(repr((EXCLUDE, _version(), engine_version())).encode())
+    indexed: set[str] = set()
+    for rel, _ in walk(folder):
+        if rel.endswith(".html"):
+            data = (folder / rel).read_bytes()
+            if _INDEXED.search(data):
+                indexed.add(Path(rel).parts[0])
+                lang = _LANG.search(data)
+                reads.update(b"\0".join((rel.encode(), lang[1] if lang else b"",
+                                          data[data.find(b"<main"):data.rfind(b"</main>")])))
+    indexed &= codes
     if not indexed:
         return []  # nothing to search yet; Pagefind would index every page's whole <body>
+    cache = cache or Cache(None)
+    key = fingerprint("search index", reads.hexdigest())
+    kept = cache.recall(key)
+    if isinstance(kept, dict):
+        for rel, data in kept.items():
+            write_atomic(folder / BUNDLE / rel, data)
+        return []
+    problems = _run_pagefind(folder, where, indexed)
+    if not problems:
+        cache.keep(key, {rel: (folder / BUNDLE / rel).read_bytes()
+                         for rel, entry in walk(folder / BUNDLE) if entry.is_file()})
+    return problems
+
+
+def _run_pagefind(folder: Path, where: SourceRef, indexed: set[str]) -> list[Diagnostic]:
+    """Run Pagefind over `folder` and make its bundle stable; return problems."""
     binary = _executable()
     if binary is None:
         return [error("search-unavailable", "Pagefind is not installed: cannot make the search "
@@ -90,6 +125,13 @@ def build_index(folder: Path, config: SiteConfig) -> list[Diagnostic]:
     return [error("search-language", f"no search index was made for language '{code}'", where,
                   f"check that its pages have <html lang=\"{code}\">")
             for code in sorted(indexed) if code.lower() not in languages]
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return "?"
 
 
 def _executable() -> Path | None:

@@ -118,3 +118,38 @@ def test_the_cache_stays_under_its_bound_keeping_what_was_used_last(tmp_path: Pa
     assert cache.evict(max_bytes=5000) == 5
     left = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
     assert left == sorted([keys[0], *keys[6:]])
+
+
+@pytest.mark.slow
+def test_the_search_index_is_reused_until_indexed_text_changes(tmp_path: Path) -> None:
+    """Pagefind reads each indexed page's <main>: a change elsewhere (a template's footer)
+    reuses the last index; a change to an article's text makes a new one. A Pagefind that
+    cannot run shows which: only a build that needs it fails."""
+    import os
+    import subprocess
+    import sys
+
+    shutil.copytree(TESTS / "visual" / "content", tmp_path / "content")
+    for lang in ("sv", "en"):
+        (tmp_path / "content" / lang / "strings.yaml").write_text(strings_for(lang, None),
+                                                                   "utf-8")
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+
+    def build(pagefind: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, **({"PAGEFIND_BINARY_PATH": pagefind} if pagefind else {}))
+        return subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content",
+                               "content", "--templates", "templates", "--out", "site"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=300)
+
+    assert build().returncode == 0
+    index = read_tree(tmp_path / "site" / "pagefind")
+    edit(tmp_path / "templates/footer-links.html", "<ul", "<!-- edited -->\n<ul")
+    missing = str(tmp_path / "no-pagefind")
+    reused = build(pagefind=missing)
+    assert reused.returncode == 0, reused.stderr
+    assert read_tree(tmp_path / "site" / "pagefind") == index
+    assert "<!-- edited -->" in (tmp_path / "site/en/index.html").read_text("utf-8")
+    change_body(tmp_path)
+    needed = build(pagefind=missing)
+    assert needed.returncode == 1 and "error[search-unavailable]" in needed.stderr
