@@ -19,7 +19,7 @@ from guidesite.model import Language, SiteConfig
 from guidesite.search import BUNDLE, UNUSED, build_index
 
 import gates
-from conftest import ROOT, run_build
+from conftest import ROOT, TEMPLATES, run_build
 
 STEMMING = [
     # (language, query, a page that has other forms of the word but never the query itself)
@@ -159,7 +159,8 @@ def test_failed_index_fails_the_build_and_keeps_the_old_site(make_content, tmp_p
     out.mkdir()
     (out / "old.txt").write_text("previous site")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
-    result = run_build("--content", content, "--out", out)
+    result = run_build("--content", content, "--templates", TEMPLATES, "--out", out,
+                       cwd=tmp_path)  # its own cache: an index kept elsewhere is not used
     assert result.returncode == 1
     assert "error[search-index-failed]: Pagefind failed (exit 1)" in result.stderr
     assert "Traceback" not in result.stderr
