@@ -18,6 +18,7 @@ import hashlib
 import os
 import pickle
 import sys
+import time
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -58,6 +59,8 @@ def engine_version() -> str:
 
 MAX_BYTES = 512 * 1024 * 1024
 """The cache's bound: past it, the entries used longest ago are removed after a build."""
+EVICT_EVERY = 3600.0
+"""Seconds between two looks at the cache's size by command-line builds."""
 _TAG = ("guidesite-cache", 1)
 
 
@@ -107,11 +110,19 @@ class Cache:
         except OSError:
             pass  # a cache that cannot be written only costs time
 
-    def evict(self, max_bytes: int = MAX_BYTES) -> int:
+    def evict(self, max_bytes: int = MAX_BYTES, every: float = 0) -> int:
         """Remove the entries used longest ago until the folder is under `max_bytes`; returns
-        how many went. Run after a build, never during one."""
+        how many went. Run after a build, never during one; with `every`, at most once in
+        that many seconds (looking at every entry costs as much as a quick rebuild)."""
         if self.folder is None or not self.folder.is_dir():
             return 0
+        marker = self.folder / "evicted"
+        try:
+            if every and time.time() - marker.stat().st_mtime < every:
+                return 0
+        except OSError:
+            pass
+        marker.touch()
         entries = []
         for shard in os.scandir(self.folder):
             if len(shard.name) != 2 or not shard.is_dir(follow_symlinks=False):

@@ -113,7 +113,7 @@ def build(options: Options, state: State | None = None, in_place: bool = False,
     job = Job(site, layout, options.templates, known, cache)
     if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
         output = render(job, state.memo, options.progress)
-        files = site_files_of(site, layout, state.memo)
+        files = site_files_of(site, layout, state.memo, cache)
         output = replace(output, pages=output.pages | files, paths=(*output.paths, *files))
         scans = scan_pages(output.pages, site.config.base_url, state.memo.links)
         checked, external, _ = _check(options, site, layout, output, scans, copies, tree)
@@ -264,7 +264,7 @@ def render_in_parallel(job: Job, staging: Staging | None, progress
     workers = min(len(codes), os.cpu_count() or 1)
     if workers < 2 or len(layout.routes) < forks.PARALLEL_FROM or not can_fork():
         output = render(job, progress=progress, sink=sink)
-        files = site_files_of(site, layout)
+        files = site_files_of(site, layout, cache=job.cache)
         for path, data in files.items():
             sink(path, data)
         return replace(output, paths=(*output.paths, *files)), sink.scans
@@ -283,7 +283,7 @@ def render_in_parallel(job: Job, staging: Staging | None, progress
 
     def write_site_files() -> None:
         """The sitemap and feeds, written first: what making them took is freed at once."""
-        for path, data in site_files_of(site, layout).items():
+        for path, data in site_files_of(site, layout, cache=job.cache).items():
             sink(path, data)
             site_paths.append(path)
         trim()
@@ -304,15 +304,21 @@ def render_in_parallel(job: Job, staging: Staging | None, progress
                   tuple(paths + site_paths)), scans
 
 
-def site_files_of(site: Site, layout: Plan, memo: Memo | None = None) -> dict[str, bytes]:
-    """The sitemap, feeds and robots.txt, made here alone for every kind of build; with `memo`
-    (the dev server) made again only when what they show changed."""
-    if memo is None:
-        return site_files(site, layout)
-    key = site_files_key(site, layout)
-    if memo.site_files[0] != key:
-        memo.site_files = (key, site_files(site, layout))
-    return memo.site_files[1]
+def site_files_of(site: Site, layout: Plan, memo: Memo | None = None,
+                  cache: Cache | None = None) -> dict[str, bytes]:
+    """The sitemap, feeds and robots.txt, made here alone for every kind of build, and made
+    again only when what they show changed (kept in `memo` by the dev server, in `cache`)."""
+    key = fingerprint("site files", site_files_key(site, layout), engine_version())
+    if memo is not None and memo.site_files[0] == key:
+        return memo.site_files[1]
+    files = cache.recall(key) if cache is not None else None
+    if not isinstance(files, dict):
+        files = site_files(site, layout)
+        if cache is not None:
+            cache.keep(key, files)
+    if memo is not None:
+        memo.site_files = (key, files)
+    return files
 
 
 def _make_downloads(site: Site, layout: Plan, cache: Cache, workers: int) -> None:

@@ -53,9 +53,9 @@ def build(options: Options) -> Result:
 
     result, _ = run(options)
     if result.ok and options.write:
-        from .cache import Cache
+        from .cache import EVICT_EVERY, Cache
 
-        Cache(options.cache).evict()
+        Cache(options.cache).evict(every=EVICT_EVERY)
     if reusable and result.ok:
         remember(options.cache, inputs, options.out, {
             "pages_per_language": list(result.pages_per_language.items()), "files": result.files,
