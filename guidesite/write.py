@@ -86,6 +86,8 @@ class Staging:
                     _clear_way(self.folder, os.path.relpath(parent, self.folder))
                     os.makedirs(parent, exist_ok=True)
             self._made.add(parent)
+        elif self._reused and _holds(target, data):
+            return  # the spare folder has it already: no write, no new disk blocks
         try:
             file = os.open(target, _WRITE, 0o666)  # an existing file is rewritten in place
         except IsADirectoryError:  # a folder of the reused folder
@@ -299,3 +301,17 @@ def clean_leftovers(out: Path) -> None:
         retired.pop().rename(out)
     for leftover in [*retired, *out.parent.glob(STAGING.format(name=out.name, pid="*"))]:
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at `path` has exactly `data` (reading it is cheaper than writing)."""
+    try:
+        file = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return os.read(file, len(data) + 1) == data
+    except OSError:
+        return False
+    finally:
+        os.close(file)
