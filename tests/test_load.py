@@ -44,6 +44,14 @@ def test_a_language_listed_twice_is_reported(make_content) -> None:
     assert problems == [("site.yaml", 3, "error[duplicate-language]", "list each language once")]
 
 
+def test_a_base_url_without_its_scheme_is_reported(make_content) -> None:
+    settings = SITE_YAML.replace("https://example.org/guide/", "example.org/guide/")
+    site, problems = loaded(make_content({"site.yaml": settings}))
+    assert site is None
+    assert problems == [("site.yaml", 1, "error[bad-url]", "write it like https://example.org/ "
+                         "or https://example.org/guide/")]
+
+
 def test_a_language_without_strings_is_named_with_the_file_to_create(make_content) -> None:
     _, problems = loaded(make_content({"en/strings.yaml": None}))
     assert problems == [("en/strings.yaml", 0, "error[missing-file]",
