@@ -167,6 +167,16 @@ def test_failed_index_fails_the_build_and_keeps_the_old_site(make_content, tmp_p
     assert [p.name for p in out.iterdir()] == ["old.txt"]
 
 
+def test_pages_whose_html_lang_is_not_their_folders_are_reported(tmp_path: Path) -> None:
+    """Pagefind indexes by `<html lang>`: sv/ pages marked English leave Swedish unsearchable."""
+    (tmp_path / "sv").mkdir()
+    (tmp_path / "sv/index.html").write_text(INDEXABLE.replace('lang="sv"', 'lang="en"'))
+    [problem] = build_index(tmp_path, CONFIG)
+    assert (problem.severity, problem.code, problem.message) == (
+        "error", "search-language", "no search index was made for language 'sv'")
+    assert problem.hint == 'check that its pages have <html lang="sv">'
+
+
 # --- The search page in Chromium ----------------------------------------------------------------
 
 STATUS = "#search-status"
