@@ -11,12 +11,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guidesite.discover import discover
+from guidesite.load import load
+from guidesite.offline import write_offline
+
 from conftest import ROOT, run_build
 
 BASE = "https://vagafraga.example/"
 FOLDER = "vaga-fraga-offline"
 LINK = re.compile(r'\s(?:href|src|action)="([^"]*)"')
 LETTER = "aterkoppling-efter-intervju-brev"
+
+pytestmark = pytest.mark.slow  # one whole build with the offline copy for the module
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +46,9 @@ def test_the_zip_holds_the_site_with_every_link_naming_a_file(offline) -> None:
     pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
     assert pages == {p.relative_to(copy).as_posix() for p in copy.rglob("*.html")}
     assert not (copy / "pagefind").exists() and not (copy / "offline.zip").exists()
+    first = (site / "offline.zip").read_bytes()
+    write_offline(site, load(discover(ROOT / "content"))[0])  # another process, hash seed
+    assert (site / "offline.zip").read_bytes() == first
     broken = []
     for page in copy.rglob("*.html"):
         for href in LINK.findall(page.read_text("utf-8")):
