@@ -13,7 +13,7 @@ import yaml
 
 from guidesite.discover import discover
 from guidesite.load import load
-from guidesite.offline import write_offline
+from guidesite.offline import file_link, write_offline
 
 from conftest import ROOT, run_build
 
@@ -21,8 +21,6 @@ BASE = "https://vagafraga.example/"
 FOLDER = "vaga-fraga-offline"
 LINK = re.compile(r'\s(?:href|src|action)="([^"]*)"')
 LETTER = "aterkoppling-efter-intervju-brev"
-
-pytestmark = pytest.mark.slow  # one whole build with the offline copy for the module
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +35,7 @@ def offline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return out, usb / FOLDER
 
 
+@pytest.mark.slow  # the module's one build, with the offline copy
 def test_the_zip_holds_the_site_with_every_link_naming_a_file(offline) -> None:
     site, copy = offline
     with zipfile.ZipFile(site / "offline.zip") as archive:
@@ -114,3 +113,13 @@ def test_chooser_to_article_to_a_filled_printed_letter_over_file(offline, browse
     context.close()
     assert errors == [] and failed == []
     assert requests and all(url.startswith("file://") for url in requests), requests
+
+
+def test_links_from_the_host_root_become_relative_under_a_subpath() -> None:
+    """The not-found pages link from the host's root ('/guide/...' on a subpath)."""
+    assert file_link("/guide/static/site.css", "sv/404.html", "/guide/") == "../static/site.css"
+    assert file_link("/guide/sv/#main", "404.html", "/guide/") == "sv/index.html#main"
+    assert file_link("../brev/x/?a=1#b", "sv/artiklar/y/index.html", "/") == \
+        "../brev/x/index.html?a=1#b"
+    assert file_link("https://vagafraga.example/sv/", "index.html", "/") == \
+        "https://vagafraga.example/sv/"
