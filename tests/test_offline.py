@@ -90,6 +90,16 @@ def test_chooser_to_article_to_a_filled_printed_letter_over_file(offline, browse
     page.click(".share-button")  # the public address, not the file's
     page.wait_for_selector("#copy-status:not(:empty)")
     assert page.evaluate("navigator.clipboard.readText()") == public
+    page.evaluate("""() => {  // a browser that keeps the clipboard from scripts
+        Object.defineProperty(navigator, "clipboard", {value: undefined, configurable: true});
+        document.getElementById("copy-status").textContent = "";
+    }""")
+    page.click(".share-button")  # selects the address and says how to copy it
+    page.wait_for_selector("#copy-status:not(:empty)")
+    assert "Ctrl+C" in page.inner_text("#copy-status")
+    assert page.evaluate("""() => { const input = document.activeElement;
+        return input.id === "share-url" && input.selectionStart === 0
+            && input.selectionEnd === input.value.length; }""")
     page.click("summary:has-text('QR')")
     assert page.locator(".share-qr svg").is_visible()
 
