@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .cartridge import deterministic_zip, newest
+from .files import write_atomic
 from .model import Site
 from .slug import slugify
 
@@ -50,9 +51,7 @@ def write_offline(out: Path, site: Site) -> Path:
     data = deterministic_zip({prefix + rel: data for rel, data in copy.items()},
                              newest(site.items))
     target = out / OFFLINE_ZIP
-    partial = target.with_name(OFFLINE_ZIP + ".partial")
-    partial.write_bytes(data)
-    partial.replace(target)
+    write_atomic(target, data)
     return target
 
 
