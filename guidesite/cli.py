@@ -35,7 +35,8 @@ def _run(argv: list[str] | None) -> int:
                       search=not getattr(args, "no_search", False),
                       cache=None if getattr(args, "no_cache", False) else Path(".cache/guidesite"),
                       progress=_progress() if sys.stdout.isatty() and sys.stderr.isatty()
-                      else None, base_url=getattr(args, "base_url", None) or "")
+                      else None, base_url=getattr(args, "base_url", None) or "",
+                      offline=getattr(args, "offline", False))
     if args.command == "check":
         return _check(options)
     if args.command == "serve":
@@ -261,6 +262,9 @@ def _parser() -> argparse.ArgumentParser:
                        "site.yaml, e.g. https://example.github.io/guide/")
     build.add_argument("--no-cache", action="store_true",
                        help="build everything from scratch, ignoring .cache/guidesite/")
+    build.add_argument("--offline", action="store_true",
+                       help="also write OUT/offline.zip: the whole site, working when unzipped "
+                       "and opened from the folder (file://)")
     commands.add_parser(
         "check", parents=[content, templates],
         help="validate content and links, drafts included, without writing anything",

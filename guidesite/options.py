@@ -27,6 +27,8 @@ class Options:
     """Where expensive outputs (letter downloads) are kept between builds; None: no cache."""
     base_url: str = ""
     """The public address to build for instead of site.yaml's `base_url` (ends in '/')."""
+    offline: bool = False
+    """Also write `offline.zip`, the site for opening from a folder (`build --offline`)."""
 
 
 @dataclass(frozen=True)

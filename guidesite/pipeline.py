@@ -23,6 +23,7 @@ from .load import load
 from .lock import LOCK_NAME, UPDATE_LOCK, check_lock, lock_text
 from .memory import trim
 from .model import Letter, Site, SiteConfig
+from .offline import write_offline
 from .options import Options, Result
 from .plan import Plan, plan
 from .render import Job, Memo, Output, downloads_missing, letter_files, render
@@ -145,6 +146,8 @@ def build(options: Options, state: State | None = None, in_place: bool = False,
                 index = (lambda folder: build_index(folder, site.config, cache)) \
                     if options.search else None
                 problems += staging.swap_in([*output.paths, *copies], index)
+        if options.offline and options.write and not has_errors(problems):
+            write_offline(options.out, site)
     except BuildLocked as exc:
         return _finish([*problems, locked_out(options.out, exc)], started), state
     except OSError as exc:

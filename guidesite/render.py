@@ -20,6 +20,7 @@ from . import downloads
 from . import letters as letters_module
 from .bodies import Bodies, Body
 from .cache import Cache, code_version, engine_version, fingerprint
+from .cartridge import cartridge_path
 from .depends import LISTING_KINDS, PageKeys, template_fingerprints
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
@@ -517,6 +518,7 @@ def _environment(site: Site, templates: Path, lang: str,
         languages=site.config.languages,
         t=dict(strings.values) if strings else {},
         strings_of={code: dict(s.values) for code, s in site.strings.items()},
+        cartridge_url=cartridge_path(site.config.language(lang)),
     )
     locale = site.config.language(lang).locale
     env.filters["date"] = lru_cache(maxsize=4096)(

@@ -1,8 +1,10 @@
-"""The site's machine-readable files: an Atom feed per language, sitemap.xml and robots.txt."""
+"""The site's machine-readable files: an Atom feed and a Common Cartridge per language,
+sitemap.xml and robots.txt."""
 
 from __future__ import annotations
 
 from .cache import fingerprint
+from .cartridge import cartridges
 from .feeds import FeedEntry, SitemapPage, atom_feed, robots_txt, sitemap_xml
 from .model import Site
 from .plan import Plan
@@ -16,11 +18,13 @@ def feed_path(lang: str) -> str:
 
 
 def site_files_key(site: Site, layout: Plan) -> str:
-    """Fingerprint of all the files below show: URLs, titles, summaries, dates, translations.
+    """Fingerprint of all the files below show: URLs, titles, summaries, dates, translations,
+    the cartridges' folder names.
 
     A body edit leaves it unchanged, so the dev server reuses the last files.
     """
-    return fingerprint(site.config, [
+    strings = sorted((code, tuple(sorted(s.values.items()))) for code, s in site.strings.items())
+    return fingerprint(site.config, strings, [
         (r.url, r.kind, r.lang, r.alternates, r.item.title, r.item.summary, r.item.date,
          r.item.updated, r.item.draft) if r.item else (r.url, r.kind, r.lang, r.alternates)
         for r in layout.routes])
@@ -57,4 +61,5 @@ def site_files(site: Site, layout: Plan) -> dict[str, bytes]:
                                  alternates if len(alternates) > 1 else ()))
     files["sitemap.xml"] = sitemap_xml(pages)
     files["robots.txt"] = robots_txt(base + "sitemap.xml")
+    files.update(cartridges(site, layout))
     return files

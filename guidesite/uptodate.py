@@ -42,7 +42,7 @@ def build(options: Options) -> Result:
     if reusable:
         inputs = inputs_fingerprint(
             [options.content, options.templates], engine_version(), options.search, str(today()),
-            options.base_url,
+            options.base_url, options.offline,
             str(options.content.absolute()), str(options.templates.absolute()))
         state = None if leftovers(options.out) else recall(options.cache, inputs, options.out)
         if state is not None:  # (a killed build's leftovers need a real build to clean them)

@@ -2,7 +2,8 @@
    - The menu button: on phones the menu folds behind it, so the header stays one row.
    - Print buttons on handouts.
    - Copy-link controls: the "#" beside a heading or tip copies the page's public address with
-     that anchor, so a teacher can paste an exact link. Without JavaScript it is a plain link. */
+     that anchor, so a teacher can paste an exact link. Without JavaScript it is a plain link.
+   - "Share with your class": copies the page's address (see below). */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -26,9 +27,6 @@
   });
 
   var status = document.getElementById("copy-status");
-  var canonical = document.querySelector("link[rel=canonical]");
-  if (!status || !canonical || !navigator.clipboard) return;
-  var base = canonical.href.split("#")[0];
   var timer;
 
   function tell(message) {
@@ -36,6 +34,30 @@
     status.textContent = message;
     timer = window.setTimeout(function () { status.textContent = ""; }, 4000);
   }
+
+  // "Share with your class": the button copies the page's public address; where the
+  // clipboard is out of reach (an old browser, a refused permission) it selects the address
+  // and says how to copy it. Without JavaScript the address is there to select by hand.
+  var shareButton = document.querySelector(".share-button");
+  var shareUrl = document.getElementById("share-url");
+  if (status && shareButton && shareUrl) {
+    shareButton.hidden = false;
+    var selectIt = function () {
+      shareUrl.focus();
+      shareUrl.select();
+      tell(shareButton.getAttribute("data-select"));
+    };
+    shareButton.addEventListener("click", function () {
+      if (!navigator.clipboard) { selectIt(); return; }
+      navigator.clipboard.writeText(shareUrl.value).then(function () {
+        tell(status.getAttribute("data-copied") + " " + shareUrl.value);
+      }, selectIt);
+    });
+  }
+
+  var canonical = document.querySelector("link[rel=canonical]");
+  if (!status || !canonical || !navigator.clipboard) return;
+  var base = canonical.href.split("#")[0];
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a.anchor") : null;
