@@ -9,7 +9,7 @@ from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef
 from .letters import as_text
 from .markdown import Markdown, Rendered
-from .model import Item, Letter, Site, TipTopic
+from .model import Item, Lesson, Letter, Site, TipTopic
 from .plan import Plan
 from .readability import Readability, measure
 from .urls import RelativeKeys
@@ -38,7 +38,7 @@ class Body:
         checker and the URL lock still need (a big site's bodies would not fit twice)."""
         if not self.rendered.html and not any(tip.html for tip in self.tips.values()):
             return self
-        return replace(self, rendered=replace(self.rendered, html=""),
+        return replace(self, rendered=replace(self.rendered, html="", blocks=()),
                        tips={tip: replace(body, html="") for tip, body in self.tips.items()})
 
     @property
@@ -110,7 +110,8 @@ class Bodies(dict[str, Body]):
 def _render_body(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:
     """The item's main text, its tips, and the reading figures learnt from them."""
     text, line = main_markdown(item)
-    rendered = markdown.render(text, SourceRef(item.source.path, line), keys)
+    rendered = markdown.render(text, SourceRef(item.source.path, line), keys,
+                               lesson=isinstance(item, Lesson))
     prose = [rendered.text]
     tips: dict[str, Rendered] = {}
     if isinstance(item, TipTopic):

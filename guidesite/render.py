@@ -27,7 +27,7 @@ from .downloads import FORMATS, DocumentMeta, letter_downloads
 from .home import journey_sorted, latest
 from .letters import as_data
 from .load import FileMemo
-from .model import Item, Letter, Site, Tip, TipTopic
+from .model import Item, Lesson, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
 from .urls import relative
@@ -266,6 +266,13 @@ class Renderer:
         }
         if route.kind == "home":
             context.update(self._home_context(route))
+        if isinstance(item, Lesson) and route.kind == "lesson":
+            blocks = bodies[item.source.path].rendered.blocks
+            context.update(
+                steps=[block for block in blocks if block.name == "step"],
+                worksheets=[block for block in blocks if block.name == "worksheet"],
+                uses=[by_key[(route.lang, key)] for key in item.uses
+                      if (route.lang, key) in by_key])
         if isinstance(item, Letter) and route.kind == "letter":
             context.update(_letter_context(site, item, by_key, bodies))
             context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
