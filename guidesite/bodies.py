@@ -38,7 +38,7 @@ class Body:
         checker and the URL lock still need (a big site's bodies would not fit twice)."""
         if not self.rendered.html and not any(tip.html for tip in self.tips.values()):
             return self
-        return replace(self, rendered=replace(self.rendered, html="", blocks=()),
+        return replace(self, rendered=replace(self.rendered, html="", blocks=(), intro=""),
                        tips={tip: replace(body, html="") for tip, body in self.tips.items()})
 
     @property

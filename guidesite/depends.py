@@ -22,7 +22,8 @@ _REFERENCE = re.compile(_USES + r"""(["'])(.+?)\1""")
 _DYNAMIC = re.compile(_USES + r"""[^"'\s]""")
 LISTING_KINDS = ("home", "section", "educators", "search", "notfound", "root")
 """Pages that show cards of many items: title, summary, kind and dates. Only the educators' page
-also shows each item's reading time and readability (`AIDS_KINDS`)."""
+also shows each item's reading time and readability, and a lesson's duration and audience
+(`AIDS_KINDS`)."""
 AIDS_KINDS = ("educators",)
 
 
@@ -67,7 +68,8 @@ def page_fingerprints(site: Site, layout: Plan, bodies: dict[str, Body],
         links[item.lang].append((item.key, item.kind, route.url, item.title, related))
         listing[item.lang].append((route.url, item.kind, item.title, item.summary, item.date,
                                    item.updated, item.draft))
-        aids[item.lang].append((route.url, body.minutes, body.readability))
+        aids[item.lang].append((route.url, body.minutes, body.readability,
+                                getattr(item, "duration", 0), getattr(item, "audience", "")))
         if isinstance(item, Letter):
             digests_by_key.setdefault(("letter", item.key), []).append(item.digest)
     links_fp = {lang: fingerprint(sorted(entries)) for lang, entries in links.items()}

@@ -69,6 +69,9 @@ class Rendered:
     problems: tuple[Diagnostic, ...]
     blocks: tuple[Block, ...] = ()
     """A lesson's steps and worksheets, in order (not in `html`)."""
+    intro: str = ""
+    """A lesson's text before its first step (not in `html`): shown before the running order,
+    where its author wrote it."""
 
 
 class Markdown:
@@ -97,8 +100,11 @@ class Markdown:
         md = self._lesson_md if lesson and self._lesson_md else self.md
         tokens = md.parse(text, env)
         blocks: list[Block] = []
+        intro = ""
         if lesson:
-            tokens, steps, sheets = _split(tokens)
+            tokens, steps, sheets, first = _split(tokens)
+            intro = md.renderer.render(tokens[:first], md.options, env)
+            tokens = tokens[first:]
             for kind, parts in (("step", steps), ("worksheet", sheets)):
                 for part in parts:
                     opening = part[0]
@@ -108,7 +114,7 @@ class Markdown:
                         opening.meta.get("minutes", 0), opening.meta.get("start", 0)))
         html = md.renderer.render(tokens, md.options, env)
         return Rendered(html, tuple(env["headings"]), tuple(env["links"]),
-                        "\n".join(env["text"]), tuple(env["problems"]), tuple(blocks))
+                        "\n".join(env["text"]), tuple(env["problems"]), tuple(blocks), intro)
 
 
 def _parser(allow_html: bool) -> MarkdownIt:
@@ -220,11 +226,14 @@ def _heading_open(self, tokens: list[Token], index: int, options, env: dict) -> 
     return html + (f'<span class="step-time">{escapeHtml(time)}</span> ' if time else "")
 
 
-def _split(tokens: list[Token]) -> tuple[list[Token], list[list[Token]], list[list[Token]]]:
-    """The tokens of the rest of the body, of each step and of each worksheet (wherever it is)."""
+def _split(tokens: list[Token]
+           ) -> tuple[list[Token], list[list[Token]], list[list[Token]], int]:
+    """The tokens of the rest of the body, of each step and of each worksheet (wherever it is),
+    and how many tokens of the rest came before the first step (none when there is no step)."""
     rest: list[Token] = []
     steps: list[list[Token]] = []
     sheets: list[list[Token]] = []
+    first = 0
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -235,13 +244,15 @@ def _split(tokens: list[Token]) -> tuple[list[Token], list[list[Token]], list[li
             continue
         end = next(j for j in range(index + 1, len(tokens))
                    if tokens[j].type == _CONTAINER + "_close" and tokens[j].level == token.level)
-        inner, inner_steps, inner_sheets = _split(tokens[index + 1:end])
+        inner, inner_steps, inner_sheets, _ = _split(tokens[index + 1:end])
         part = [token, *inner, tokens[end]]
+        if name == "step" and not steps:
+            first = len(rest)
         (steps if name == "step" else sheets).append(part)
         steps += inner_steps
         sheets += inner_sheets
         index = end + 1
-    return rest, steps, sheets
+    return rest, steps, sheets, first
 
 
 _OUTLINE: list[MarkdownIt] = []

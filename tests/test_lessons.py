@@ -62,9 +62,11 @@ def page(site: Path, path: str) -> str:
 def test_lesson_page_lays_out_the_plan_in_the_order_a_teacher_uses_it(site: Path) -> None:
     html = page(site, LESSON)
     main = html.split('<main', 1)[1]
-    # what a teacher looks for first, in this order, then the plan, the items, the worksheets
+    # what a teacher looks for first, in this order, then the text written before the first
+    # step, the running order, the rest, the items it uses, and the worksheets
     order = ["<h1>Öva samtalet", "Gymnasiet år 3 och komvux", "30 minuter",
-             'id="lesson-goals"', 'id="lesson-prepare"', 'id="lesson-running-order"',
+             'id="lesson-goals"', 'id="lesson-prepare"', "Ett nej känns tungt",
+             'id="lesson-running-order"',
              'id="diskussionsfragor"', 'id="lesson-uses"', 'class="worksheet-page"']
     positions = [main.index(marker) for marker in order]
     assert positions == sorted(positions)
@@ -186,3 +188,28 @@ def test_lesson_prints_as_teachers_sheet_and_worksheets(browser, site: Path, ser
     for text in teacher + worksheets:
         assert not [words for words in chrome if words in text], text
     page.close()
+
+
+def test_the_educators_page_is_rendered_again_when_a_lessons_duration_changes(
+        tmp_path: Path) -> None:
+    """The dev server reuses a page whose fingerprint is unchanged: the educators' page shows
+    each lesson's duration and audience, so they are part of its fingerprint."""
+    from guidesite.bodies import Bodies
+    from guidesite.depends import page_fingerprints
+    from guidesite.plan import plan
+
+    content = lesson_tree(tmp_path)
+    path = content / "sv/lessons/ova-feedbacksamtalet.md"
+
+    def fingerprints() -> dict[str, str]:
+        site, _ = load(discover(content))
+        layout = plan(site)
+        bodies = Bodies(site, layout, {r.item.source.path: r.url for r in layout.routes
+                                       if r.item and r.kind == r.item.kind}, None)
+        return page_fingerprints(site, layout, bodies.complete(), {}, "")
+
+    before = fingerprints()
+    path.write_text(path.read_text("utf-8").replace("duration: 30", "duration: 45"), "utf-8")
+    after = fingerprints()
+    assert before["sv/for-pedagoger/index.html"] != after["sv/for-pedagoger/index.html"]
+    assert before["sv/index.html"] == after["sv/index.html"]  # the home page does not show it
