@@ -298,14 +298,14 @@ class Renderer:
 
     def _home_context(self, route: Route) -> dict:
         """The language's situations with the items that help (those published), and the
-        latest changes."""
+        latest changes to what readers read (lessons are on the educators' page)."""
         home = self.site.homes.get(route.lang)
         situations = [] if home is None else [
             (situation, [self.by_key[(route.lang, key)] for key in situation.keys
                          if (route.lang, key) in self.by_key])
             for situation in home.situations]
         listed = [item for kind, items in self.listings.get(route.lang, {}).items()
-                  if kind != "page" for item in items]
+                  if kind not in ("page", "lesson") for item in items]
         return {"situations": situations, "latest": latest(listed, 5)}
 
     def _report(self, problem: Diagnostic, detail: str) -> None:

@@ -108,6 +108,7 @@ def test_educators_list_lessons_first_and_lessons_are_searchable_not_in_feeds(
     english = page(site, "en/for-educators")
     assert "30 minutes · Year 13 and adult learners" in english
     assert f"{BASE}{LESSON}" in (site / "sitemap.xml").read_text("utf-8")
+    assert "ova-feedbacksamtalet" not in page(site, "sv")  # the readers' latest changes
     assert "ova-feedbacksamtalet" not in (site / "sv/feed.xml").read_text("utf-8")
     assert re.search(r"<main [^>]*data-pagefind-body", page(site, LESSON))
     # the translations link each other
