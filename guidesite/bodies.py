@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef
 from .letters import as_text
-from .markdown import Markdown, Rendered
+from .markdown import STEP_TIME, Markdown, Rendered
 from .model import Item, Lesson, Letter, Site, TipTopic
 from .plan import Plan
 from .readability import Readability, measure
@@ -80,7 +80,7 @@ class Bodies(dict[str, Body]):
         if lang not in self._keys:
             self._keys[lang] = fingerprint(sorted(self.layout.keys[lang].items()))
         key = fingerprint(item.digest, self._keys[lang], self.urls[path],
-                          site.config.allow_html, self._label(lang))
+                          site.config.allow_html, self._label(lang), self._step_time(lang))
         cached = self.memo.get(path) if self.memo is not None else None
         if cached is None or cached[0] != key:
             cached = (key, self.render(item))
@@ -95,12 +95,16 @@ class Bodies(dict[str, Body]):
         lang = item.lang
         if lang not in self._markdowns:
             self._markdowns[lang] = Markdown(self.site.config.allow_html,
-                                             anchor_label=self._label(lang))
+                                             anchor_label=self._label(lang),
+                                             step_time=self._step_time(lang))
         return _render_body(item, self._markdowns[lang],
                            RelativeKeys(self.layout.keys[lang], self.urls[item.source.path]))
 
     def _label(self, lang: str) -> str:
         return self.site.strings[lang].values.get("heading_link", "")
+
+    def _step_time(self, lang: str) -> str:
+        return self.site.strings[lang].values.get("lesson_step_time", STEP_TIME)
 
     def complete(self) -> dict[str, Body]:
         """Every item's body, rendering those not asked for yet."""

@@ -78,10 +78,11 @@ class Markdown:
     """A configured parser; make one per process and reuse it for every page."""
 
     def __init__(self, allow_html: bool = False,
-                 anchor_label: str = "Link to this section") -> None:
+                 anchor_label: str = "Link to this section", step_time: str = "") -> None:
         self.md = _parser(allow_html)
         self.allow_html = allow_html
         self.anchor_label = anchor_label
+        self.step_time = step_time or STEP_TIME
         self._lesson_md: MarkdownIt | None = None
 
     def render(self, text: str, where: SourceRef, keys: Mapping[str, str],
@@ -93,7 +94,7 @@ class Markdown:
         `blocks` (their problems are reported by `lesson_outline` when the file is loaded).
         """
         env: dict = {"where": where, "keys": keys, "headings": [], "links": [],
-                     "anchor_label": self.anchor_label,
+                     "anchor_label": self.anchor_label, "step_time": self.step_time,
                      "problems": [], "text": [], "container_problems": []}
         if lesson and self._lesson_md is None:
             self._lesson_md = _lesson_parser(_parser(self.allow_html))
@@ -127,6 +128,8 @@ def _parser(allow_html: bool) -> MarkdownIt:
     return md
 
 
+STEP_TIME = "{start}–{end} min"
+"""When a step takes place in its lesson (the `lesson_step_time` string)."""
 CONTAINERS = ("step", "worksheet", "roleplay")
 """The block containers of a lesson body: `::: name arguments` ... `:::`."""
 _CONTAINER = "container_lesson"
@@ -206,7 +209,7 @@ def _containers_rule(state: StateCore) -> None:
         level = 3 if name == "step" or open_names[:-1] else 2
         heading = Token("heading_open", f"h{level}", 1, map=token.map, block=True)
         if name == "step" and minutes:
-            heading.meta = {"time": f"{token.meta['start']}–{elapsed} min"}
+            heading.meta = {"start": token.meta["start"], "end": elapsed}
         inline = Token("inline", "", 0, content=title, map=token.map, children=[])
         tokens += [heading, inline, Token("heading_close", f"h{level}", -1, block=True)]
     state.tokens = tokens
@@ -222,8 +225,13 @@ def _render_container(self, tokens: list[Token], index: int, options, env: dict)
 def _heading_open(self, tokens: list[Token], index: int, options, env: dict) -> str:
     """A step's heading starts with its time in the lesson."""
     html = self.renderToken(tokens, index, options, env)
-    time = tokens[index].meta.get("time") if tokens[index].meta else None
-    return html + (f'<span class="step-time">{escapeHtml(time)}</span> ' if time else "")
+    meta = tokens[index].meta
+    if not meta or "end" not in meta:
+        return html
+    time = env.get("step_time", STEP_TIME).replace("{start}", str(meta["start"])) \
+        .replace("{end}", str(meta["end"]))
+    return html + f'<span class="step-time">{escapeHtml(time)}</span> '
+
 
 
 def _split(tokens: list[Token]
