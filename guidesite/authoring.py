@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -255,8 +256,8 @@ def _uses(content: Path, lang: str) -> dict[str, str]:
     first = [next(i.key for i in items if i.kind == kind)
              for kind in USES_KINDS if any(i.kind == kind for i in items)]
     keys = sorted(i.key for i in items)
-    shown = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "")
-    return {"uses": ", ".join(first), "available": f"\n# In '{lang}': {shown}" if keys else ""}
+    shown = textwrap.wrap(f"In '{lang}': " + ", ".join(keys), 90, break_on_hyphens=False)
+    return {"uses": ", ".join(first), "available": "".join(f"\n# {line}" for line in shown)}
 
 
 def _quoted(text: str) -> str:
