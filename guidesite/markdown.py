@@ -1,7 +1,10 @@
 """Markdown to HTML with the site's rules: heading ids, `key:` links, source lines kept.
 
 markdown-it-py does the parsing; two core rules added here collect headings and links into
-`env` as the document is parsed, so nothing re-reads the HTML afterwards.
+`env` as the document is parsed, so nothing re-reads the HTML afterwards. A lesson's body is
+read with its three containers (`::: step|worksheet|roleplay ...` ... `:::`, through
+mdit_py_plugins' container plugin): checked once when the file is loaded (`lesson_outline`),
+and rendered with its steps and worksheets apart, for the page to place them.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -263,18 +267,18 @@ def _split(tokens: list[Token]
     return rest, steps, sheets, first
 
 
-_OUTLINE: list[MarkdownIt] = []
+@lru_cache(maxsize=1)
+def _outline_parser() -> MarkdownIt:
+    return _lesson_parser(MarkdownIt("commonmark").enable("table"))
 
 
 def lesson_outline(text: str, where: SourceRef, problems: list[Diagnostic]
                    ) -> tuple[tuple[Step, ...], tuple[str, ...]]:
     """A lesson body's steps and worksheet titles; its container problems into `problems`."""
-    if not _OUTLINE:
-        _OUTLINE.append(_lesson_parser(MarkdownIt("commonmark").enable("table")))
     env: dict = {"where": where, "container_problems": []}
     steps: list[Step] = []
     sheets: list[str] = []
-    for token in _OUTLINE[0].parse(text, env):
+    for token in _outline_parser().parse(text, env):
         if token.type == _CONTAINER + "_open" and token.meta["name"] == "step":
             steps.append(Step(token.meta["minutes"], token.meta["title"], token.meta["line"]))
         elif token.type == _CONTAINER + "_open" and token.meta["name"] == "worksheet":
