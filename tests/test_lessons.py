@@ -215,3 +215,20 @@ def test_the_educators_page_is_rendered_again_when_a_lessons_duration_changes(
     after = fingerprints()
     assert before["sv/for-pedagoger/index.html"] != after["sv/for-pedagoger/index.html"]
     assert before["sv/index.html"] == after["sv/index.html"]  # the home page does not show it
+
+
+def test_links_and_headings_inside_containers_keep_their_lines_and_ids() -> None:
+    from guidesite.diagnostics import SourceRef
+    from guidesite.markdown import Markdown
+
+    text = ("Intro.\n\n::: step 5 Start\nRead [it](key:nope).\n:::\n\n"
+            "::: worksheet Sheet\n## Inside {#own}\nSee [this](key:ask).\n\n___\n:::\n")
+    rendered = Markdown().render(text, SourceRef("l.md", 20), {"ask": "../ask/"}, lesson=True)
+    assert [(p.where.line, p.code) for p in rendered.problems] == [(23, "broken-link")]
+    assert [(h.id, h.line) for h in rendered.headings] == [("start", 22), ("sheet", 26),
+                                                           ("own", 27)]
+    step, sheet = rendered.blocks
+    assert (step.name, step.id, step.minutes) == ("step", "start", 5)
+    assert '<h2 id="own"' in sheet.html and '<a href="../ask/">this</a>' in sheet.html
+    assert '<div class="write-line"></div>' in sheet.html
+    assert rendered.intro == "<p>Intro.</p>\n" and "Sheet" not in rendered.html
