@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from .slug import slugify
 from .validate import source_fingerprint
 
 FOLDER_OF = {"article": ("articles", ".md"), "letter": ("letters", ".md"),
-             "tip": ("tips", ".yaml")}
+             "tip": ("tips", ".yaml"), "lesson": ("lessons", ".md")}
 
 _ARTICLE = """\
 ---
@@ -117,6 +118,89 @@ tips:
     related: []
 """
 
+_LESSON = """\
+---
+# Every key is described in docs/authoring.md (Lessons). Lines starting with # are notes.
+# The page heading and the title on the educators' page.
+title: {title}
+# One or two sentences: what the students do and learn (listings, search, page description).
+summary: {summary}
+# The same key in every language links translations.
+key: {slug}
+# Publication date (YYYY-MM-DD), and when the lesson was last checked.
+date: {today}
+reviewed: {today}
+# Remove this line when the lesson is ready: drafts are shown by serve, never published.
+draft: true
+# Who the lesson is for, and at what level.
+audience: {audience}
+# Minutes; the steps below should add up to it (the build warns otherwise).
+duration: 45
+# What the students can do afterwards.
+goals:
+  - {goal}
+# Optional: what the teacher prepares.
+prepare:
+  - {prepare}
+# Keys of the articles, letters and tips topics the lesson works with, in this language.
+# Replace these with the ones your lesson uses.{available}
+uses: [{uses}]
+---
+{background}
+
+::: step 10 {step_intro}
+{step_text}
+:::
+
+::: step 25 {step_work}
+{step_text}
+:::
+
+::: step 10 {step_end}
+{step_text}
+:::
+
+::: roleplay {roleplay}
+{roleplay_text}
+:::
+
+::: worksheet {worksheet}
+{worksheet_text}
+
+___
+
+___
+
+___
+:::
+
+## {questions}
+
+- {question}
+"""
+
+_LESSON_WORDS = {
+    "sv": dict(audience="Gymnasiet år 2–3", goal="Eleven kan ...",
+               prepare="Skriv ut arbetsbladet, ett per elev",
+               background="Skriv en kort bakgrund för läraren: varför lektionen behövs.",
+               step_intro="Inledning", step_work="Övning i par", step_end="Avslutning",
+               step_text="Vad läraren gör och säger, och vad eleverna gör.",
+               roleplay="Rollspel: samtalet", roleplay_text="**Elev A:** ...\n\n**Elev B:** ...",
+               worksheet="Arbetsblad: titel", worksheet_text="Vad eleven ska göra. Varje "
+               "rad med tre understreck blir en linje att skriva på.",
+               questions="Diskussionsfrågor", question="En fråga att prata om."),
+    "en": dict(audience="Year 12–13 and adult learners", goal="Students can ...",
+               prepare="Print the worksheet, one per student",
+               background="Write a short background for the teacher: why the lesson matters.",
+               step_intro="Introduction", step_work="Pair work", step_end="Wrap-up",
+               step_text="What the teacher does and says, and what the students do.",
+               roleplay="Role-play: the conversation",
+               roleplay_text="**Student A:** ...\n\n**Student B:** ...",
+               worksheet="Worksheet: title", worksheet_text="What the student does. Each line "
+               "of three underscores becomes a line to write on.",
+               questions="Discussion questions", question="A question to talk about."),
+}
+
 _WORDS = {
     "sv": dict(summary="Skriv en eller två meningar om vad texten hjälper till med.",
                intro="Skriv en kort inledning.", section="Första avsnittet",
@@ -149,13 +233,31 @@ def scaffold(content: Path, kind: str, lang: str, title: str, today: dt.date) ->
         raise ValueError("the title gives an empty slug: use letters or digits")
     path = content / lang / folder / f"{slug}{suffix}"
     words = _WORDS.get(lang, _WORDS["en"])
-    template = {"article": _ARTICLE, "letter": _LETTER, "tip": _TIPS}[kind]
+    if kind == "lesson":
+        words = words | _LESSON_WORDS.get(lang, _LESSON_WORDS["en"]) | _uses(content, lang)
+    template = {"article": _ARTICLE, "letter": _LETTER, "tip": _TIPS, "lesson": _LESSON}[kind]
     text = template.format(title=_quoted(title), slug=slug, today=today.isoformat(), lang=lang,
                            **words)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:  # "x": never overwrite an author's file
         file.write(text)
     return path
+
+
+def _uses(content: Path, lang: str) -> dict[str, str]:
+    """A lesson's `uses` to start from: the first article, letter and tips topic of the
+    language (valid keys the author replaces), and a note listing what there is."""
+    from .discover import discover
+    from .load import load
+    from .validate import USES_KINDS
+
+    site, _ = load(discover(content))
+    items = [i for i in (site.items if site else ()) if i.lang == lang and i.kind in USES_KINDS]
+    first = [next(i.key for i in items if i.kind == kind)
+             for kind in USES_KINDS if any(i.kind == kind for i in items)]
+    keys = sorted(i.key for i in items)
+    shown = textwrap.wrap(f"In '{lang}': " + ", ".join(keys), 90, break_on_hyphens=False)
+    return {"uses": ", ".join(first), "available": "".join(f"\n# {line}" for line in shown)}
 
 
 def _quoted(text: str) -> str:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from .cache import Cache, engine_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef
 from .letters import as_text
-from .markdown import Markdown, Rendered
-from .model import Item, Letter, Site, TipTopic
+from .markdown import STEP_TIME, Markdown, Rendered
+from .model import Item, Lesson, Letter, Site, TipTopic
 from .plan import Plan
 from .readability import Readability, measure
 from .urls import RelativeKeys
@@ -38,7 +38,7 @@ class Body:
         checker and the URL lock still need (a big site's bodies would not fit twice)."""
         if not self.rendered.html and not any(tip.html for tip in self.tips.values()):
             return self
-        return replace(self, rendered=replace(self.rendered, html=""),
+        return replace(self, rendered=replace(self.rendered, html="", blocks=(), intro=""),
                        tips={tip: replace(body, html="") for tip, body in self.tips.items()})
 
     @property
@@ -82,7 +82,8 @@ class Bodies(dict[str, Body]):
         if lang not in self._keys:
             self._keys[lang] = fingerprint(sorted(self.layout.keys[lang].items()))
         key = fingerprint("body", item.digest, self._keys[lang], self.urls[path],
-                          site.config.allow_html, self._label(lang), engine_version())
+                          site.config.allow_html, self._label(lang), self._step_time(lang),
+                          engine_version())
         cached = self.memo.get(path) if self.memo is not None else None
         if cached is None or cached[0] != key:
             body = self.cache.recall(key)
@@ -101,12 +102,16 @@ class Bodies(dict[str, Body]):
         lang = item.lang
         if lang not in self._markdowns:
             self._markdowns[lang] = Markdown(self.site.config.allow_html,
-                                             anchor_label=self._label(lang))
+                                             anchor_label=self._label(lang),
+                                             step_time=self._step_time(lang))
         return _render_body(item, self._markdowns[lang],
                            RelativeKeys(self.layout.keys[lang], self.urls[item.source.path]))
 
     def _label(self, lang: str) -> str:
         return self.site.strings[lang].values.get("heading_link", "")
+
+    def _step_time(self, lang: str) -> str:
+        return self.site.strings[lang].values.get("lesson_step_time", STEP_TIME)
 
     def complete(self) -> dict[str, Body]:
         """Every item's body, rendering those not asked for yet."""
@@ -116,7 +121,8 @@ class Bodies(dict[str, Body]):
 def _render_body(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:
     """The item's main text, its tips, and the reading figures learnt from them."""
     text, line = main_markdown(item)
-    rendered = markdown.render(text, SourceRef(item.source.path, line), keys)
+    rendered = markdown.render(text, SourceRef(item.source.path, line), keys,
+                               lesson=isinstance(item, Lesson))
     prose = [rendered.text]
     tips: dict[str, Rendered] = {}
     if isinstance(item, TipTopic):

@@ -285,8 +285,8 @@ def _parser() -> argparse.ArgumentParser:
         "new", parents=[content], help="start a new content file (a commented draft)",
         description="Write a draft with today's date, the slug of the title and every field "
         "explained; print its path. Never overwrites a file (exit 2 when it exists).")
-    new.add_argument("kind", choices=("article", "letter", "tip"),
-                     help="what to write: article, letter or tip (a tips topic)")
+    new.add_argument("kind", choices=("article", "letter", "tip", "lesson"),
+                     help="what to write: article, letter, tip (a tips topic) or lesson")
     new.add_argument("title", help="the title; the file name (and URL) is made from it")
     new.add_argument("--lang", required=True, help="language code, e.g. sv")
     translations = commands.add_parser(

@@ -23,7 +23,8 @@ _REFERENCE = re.compile(_USES + r"""(["'])(.+?)\1""")
 _DYNAMIC = re.compile(_USES + r"""[^"'\s]""")
 LISTING_KINDS = ("home", "section", "educators", "search", "notfound", "root")
 """Pages that show cards of many items: title, summary, kind and dates. Only the educators' page
-also shows each item's reading time and readability (`AIDS_KINDS`)."""
+also shows each item's reading time and readability, and a lesson's duration and audience
+(`AIDS_KINDS`)."""
 AIDS_KINDS = ("educators",)
 
 
@@ -91,7 +92,10 @@ class PageKeys:
             aids: dict[str, list] = {lang.code: [] for lang in self.site.config.languages}
             for route in self._item_routes():
                 body = self.bodies[route.item.source.path]
-                aids[route.item.lang].append((route.url, body.minutes, body.readability))
+                item = route.item  # and a lesson's time and audience
+                aids[item.lang].append((route.url, body.minutes, body.readability,
+                                        getattr(item, "duration", 0),
+                                        getattr(item, "audience", "")))
             self._aids = {code: fingerprint(sorted(entries)) for code, entries in aids.items()}
         return self._aids.get(lang, "")
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .files import walk
 
-FOLDERS = {"articles": ".md", "letters": ".md", "pages": ".md", "tips": ".yaml"}
+FOLDERS = {"articles": ".md", "letters": ".md", "pages": ".md", "tips": ".yaml",
+           "lessons": ".md"}
 """Content folder inside a language folder -> the file extension it holds."""
 ROOT_FILES = {"site.yaml", "urls.lock"}
 LANGUAGE_FILES = {"strings.yaml": "strings", "home.yaml": "home"}
@@ -23,7 +24,7 @@ class SourceFile:
     """Path as printed in messages: relative to the working directory when inside it."""
     lang: str = ""
     folder: str = ""
-    """'articles', 'letters', 'pages', 'tips', 'strings', 'home' or 'site'."""
+    """'articles', 'letters', 'pages', 'tips', 'lessons', 'strings', 'home' or 'site'."""
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,14 @@ from .letters import (
     slots_in,
 )
 from .lock import read_lock
+from .markdown import lesson_outline
 from .model import (
     SUBJECT,
     Article,
     Home,
     Item,
     Language,
+    Lesson,
     Letter,
     LetterField,
     Licence,
@@ -44,7 +46,14 @@ from .model import (
     Tip,
     TipTopic,
 )
-from .schemas import ARTICLE_SCHEMA, LETTER_SCHEMA, PAGE_SCHEMA, SITE_SCHEMA, TIPS_SCHEMA
+from .schemas import (
+    ARTICLE_SCHEMA,
+    LESSON_SCHEMA,
+    LETTER_SCHEMA,
+    PAGE_SCHEMA,
+    SITE_SCHEMA,
+    TIPS_SCHEMA,
+)
 from .slug import SLUG, slugify
 from .yamldoc import CONTROL, Mapping, Sequence, YamlError, parse
 
@@ -210,10 +219,10 @@ def _stray_hint(stray: SourceFile, root: Path) -> str:
     parts = stray.path.relative_to(root).parts
     if len(parts) == 3 and parts[1] == "tips":
         return "tips files end in .yaml"
-    if len(parts) == 3 and parts[1] in ("articles", "letters", "pages"):
+    if len(parts) == 3 and parts[1] in ("articles", "letters", "pages", "lessons"):
         return f"{parts[1]} are Markdown files ending in .md"
-    return ("content goes in <lang>/articles, <lang>/letters, <lang>/pages (.md) "
-            "or <lang>/tips (.yaml)")
+    return ("content goes in <lang>/articles, <lang>/letters, <lang>/pages, <lang>/lessons "
+            "(.md) or <lang>/tips (.yaml)")
 
 
 def read_text(source: SourceFile, problems: list[Diagnostic]) -> str | None:
@@ -449,8 +458,10 @@ def _check_strings_match(strings: dict[str, Strings], default: str,
 
 
 def _load_markdown_item(source: SourceFile, item_schema: schema.Schema,
-                        problems: list[Diagnostic]) -> tuple[Mapping, str, int] | None:
-    """Front matter (checked against the schema) and body of a Markdown content file."""
+                        problems: list[Diagnostic], raw: list | None = None
+                        ) -> tuple[Mapping, str, int] | None:
+    """Front matter (checked against the schema) and body of a Markdown content file; with
+    `raw`, the front matter as parsed is appended to it (for the lines of list entries)."""
     text = read_text(source, problems)
     if text is None:
         return None
@@ -467,6 +478,8 @@ def _load_markdown_item(source: SourceFile, item_schema: schema.Schema,
         data = Mapping(2)
     if data is None:
         return None
+    if raw is not None:
+        raw.append(data)
     values, found = schema.check(data, item_schema, SourceRef(source.display, 1),
                                  "the front matter")
     problems.extend(found)
@@ -512,9 +525,10 @@ def _identity(source: SourceFile, values: Mapping,
 
 
 def _read_item(source: SourceFile, item_schema: schema.Schema,
-               problems: list[Diagnostic]) -> tuple[Mapping, dict] | None:
+               problems: list[Diagnostic], raw: list | None = None
+               ) -> tuple[Mapping, dict] | None:
     """Front matter and the fields every Markdown item has, or None after an error."""
-    loaded = _load_markdown_item(source, item_schema, problems)
+    loaded = _load_markdown_item(source, item_schema, problems, raw)
     if loaded is None:
         return None
     values, body, body_line = loaded
@@ -705,6 +719,45 @@ def _first_sentence(markdown: str) -> str:
     return match.group(1) if match else text[:200]
 
 
+def _load_lesson(source: SourceFile, config: SiteConfig,
+                 problems: list[Diagnostic]) -> Lesson | None:
+    raw: list = []
+    read = _read_item(source, LESSON_SCHEMA, problems, raw)
+    if read is None:
+        return None
+    values, identity = read
+    path = source.display
+    duration = values["duration"]
+    if duration < 1:
+        problems.append(error("wrong-type", "'duration' must be a number of minutes above 0",
+                              SourceRef(path, values.line_of("duration")),
+                              "write the lesson's length in minutes, e.g. duration: 45"))
+    texts = {name: tuple(t.strip() for t in values.get(name, ()) if t.strip())
+             for name in ("goals", "prepare", "uses")}
+    for name, what in (("goals", "a learning goal"),
+                       ("uses", "the key of an article, letter or tips topic")):
+        if not texts[name]:
+            problems.append(error("missing-field", f"'{name}' is empty",
+                                  SourceRef(path, values.line_of(name)),
+                                  f"list at least one entry: {what}"))
+    steps, worksheets = lesson_outline(identity["body"], SourceRef(path, identity["body_line"]),
+                                       problems)
+    total = sum(step.minutes for step in steps)
+    if duration >= 1 and total != duration:
+        problems.append(warning(
+            "lesson-timing", f"the steps take {total} minutes, the lesson {duration}",
+            SourceRef(path, values.line_of("duration")),
+            "make the steps' minutes add up to 'duration'" if steps else
+            "plan the lesson in timed steps: ::: step 10 Title ... :::"))
+    listed = raw[0].get("uses") if raw and isinstance(raw[0], Mapping) else None
+    lines = tuple(listed.lines) if isinstance(listed, Sequence) else ()
+    return Lesson(**identity, audience=" ".join(values["audience"].split()),
+                  duration=duration, goals=texts["goals"], prepare=texts["prepare"],
+                  uses=texts["uses"], uses_lines=lines, reviewed=values.get("reviewed"),
+                  translated_from=values.get("translated_from", ""),
+                  steps=steps, worksheets=worksheets)
+
+
 LOADERS = {"articles": _load_article, "pages": _load_page, "letters": _load_letter,
-           "tips": _load_tips}
+           "tips": _load_tips, "lessons": _load_lesson}
 """Content folder -> function that loads one file of it."""

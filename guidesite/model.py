@@ -274,3 +274,35 @@ class TipTopic(Item):
     intro_line: int = 0
     tips: tuple[Tip, ...] = ()
     translated_from: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timed step of a lesson (`::: step 10 Title`), for its running order."""
+
+    minutes: int
+    title: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Lesson(Item):
+    """A lesson plan for teachers and counsellors, published in the educators' folder."""
+
+    kind: ClassVar[str] = "lesson"
+    audience: str = ""
+    """Who the lesson is for and at what level: `Gymnasiet år 2–3, komvux och SFI`."""
+    duration: int = 0
+    """Minutes the lesson takes; its steps should add up to it."""
+    goals: tuple[str, ...] = ()
+    prepare: tuple[str, ...] = ()
+    """What the teacher prepares beforehand."""
+    uses: tuple[str, ...] = ()
+    """Keys of the articles, letters and tips topics of the same language it works with."""
+    uses_lines: tuple[int, ...] = ()
+    """The file line of each key in `uses` (empty when written on one line)."""
+    reviewed: dt.date | None = None
+    translated_from: str = ""
+    steps: tuple[Step, ...] = ()
+    worksheets: tuple[str, ...] = ()
+    """Titles of its worksheets, in order."""

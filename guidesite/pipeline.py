@@ -42,7 +42,7 @@ from .write import (
 
 __all__ = ["Options", "Result", "State", "build"]
 
-ITEM_FOLDERS = ("articles", "letters", "pages", "tips")
+ITEM_FOLDERS = ("articles", "letters", "pages", "tips", "lessons")
 STATIC = "static"
 """Folder inside the templates folder whose files are copied to the same folder of the site."""
 
@@ -390,7 +390,8 @@ def unloaded_urls(site: Site, tree: ContentTree) -> dict[str, str]:
             continue
         language = site.config.language(source.lang)
         slug = slugify(source.path.stem)
-        section = "" if source.folder == "pages" else language.sections[source.folder] + "/"
+        folder = "educators" if source.folder == "lessons" else source.folder
+        section = "" if source.folder == "pages" else language.sections[folder] + "/"
         urls[f"/{source.lang}/{section}{slug}/"] = source.display
     return urls
 

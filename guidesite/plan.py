@@ -12,7 +12,7 @@ TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html"
              "educators": "educators.html", "handout": "handout.html", "search": "search.html",
              "notfound": "404.html",
              "article": "article.html", "page": "page.html", "redirect": "redirect.html",
-             "letter": "letter.html", "tips": "tips.html"}
+             "letter": "letter.html", "tips": "tips.html", "lesson": "lesson.html"}
 SECTION_OF = {"article": "articles", "letter": "letters", "tips": "tips"}
 KIND_OF = {section: kind for kind, section in SECTION_OF.items()}
 
@@ -67,6 +67,8 @@ class Plan:
 def item_url(site: Site, item: Item) -> str:
     if item.kind == "page":
         return f"{item.lang}/{item.slug}/"
+    if item.kind == "lesson":  # lessons are for teachers: in the educators' folder
+        return f"{item.lang}/{site.config.language(item.lang).sections['educators']}/{item.slug}/"
     section = site.config.language(item.lang).sections[SECTION_OF[item.kind]]
     return f"{item.lang}/{section}/{item.slug}/"
 

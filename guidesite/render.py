@@ -28,7 +28,7 @@ from .downloads import FORMATS, DocumentMeta, letter_downloads
 from .home import journey_sorted, latest
 from .letters import as_data
 from .load import FileMemo
-from .model import Item, Letter, Site, Tip, TipTopic
+from .model import Item, Lesson, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
 from .urls import relative
@@ -294,6 +294,13 @@ class Renderer:
         if route.kind == "home":
             context.update(self._home_context(route))
         self.made += 1
+        if isinstance(item, Lesson) and route.kind == "lesson":
+            blocks = bodies[item.source.path].rendered.blocks
+            context.update(
+                steps=[block for block in blocks if block.name == "step"],
+                worksheets=[block for block in blocks if block.name == "worksheet"],
+                uses=[by_key[(route.lang, key)] for key in item.uses
+                      if (route.lang, key) in by_key])
         if isinstance(item, Letter) and route.kind == "letter":
             context.update(_letter_context(site, item, by_key, bodies))
             context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
@@ -319,14 +326,14 @@ class Renderer:
 
     def _home_context(self, route: Route) -> dict:
         """The language's situations with the items that help (those published), and the
-        latest changes."""
+        latest changes to what readers read (lessons are on the educators' page)."""
         home = self.site.homes.get(route.lang)
         situations = [] if home is None else [
             (situation, [self.by_key[(route.lang, key)] for key in situation.keys
                          if (route.lang, key) in self.by_key])
             for situation in home.situations]
         listed = [item for kind, items in self.listings.get(route.lang, {}).items()
-                  if kind != "page" for item in items]
+                  if kind not in ("page", "lesson") for item in items]
         return {"situations": situations, "latest": latest(listed, 5)}
 
     def _report(self, problem: Diagnostic, detail: str) -> None:

@@ -84,6 +84,15 @@ TIPS_SCHEMA: Schema = {
         "related": Field("texts"),
     }),
 }
+LESSON_SCHEMA: Schema = _COMMON | {
+    "date": Field("date", required=True),
+    "reviewed": Field("date"),
+    "audience": Field("text", required=True),
+    "duration": Field("int", required=True),
+    "goals": Field("texts", required=True),
+    "prepare": Field("texts"),
+    "uses": Field("texts", required=True),
+}
 HOME_SCHEMA: Schema = {
     "situations": Field("records", required=True, records={
         "title": Field("text", required=True),

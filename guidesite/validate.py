@@ -8,10 +8,12 @@ import os
 from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .home import check_keys
-from .model import Item, Letter, Site, TipTopic
+from .model import Item, Lesson, Letter, Site, TipTopic
 
 RELATED_KINDS = ("article", "letter")
-NOUN = {"article": "an article", "letter": "a letter", "tips": "a tips topic", "page": "a page"}
+USES_KINDS = ("article", "letter", "tips")
+NOUN = {"article": "an article", "letter": "a letter", "tips": "a tips topic", "page": "a page",
+        "lesson": "a lesson"}
 
 
 def today() -> dt.date:
@@ -30,6 +32,8 @@ def source_fingerprint(item: Item) -> str:
                   [(f.name, f.label, f.hint, f.example) for f in item.fields]]
     if isinstance(item, TipTopic):
         parts += [item.intro, [(t.id, t.title, t.body, t.related) for t in item.tips]]
+    if isinstance(item, Lesson):
+        parts += [item.audience, item.duration, item.goals, item.prepare, item.uses]
     return fingerprint(*parts)[:12]
 
 
@@ -40,6 +44,7 @@ def validate(site: Site, today: dt.date | None = None) -> list[Diagnostic]:
     problems += _translations(site)
     problems += outdated(site)
     problems += _related(site)
+    problems += _uses(site)
     problems += check_keys(site)
     if today is not None:
         problems += _reviews(site, today)
@@ -170,3 +175,28 @@ def _choices(site: Site, lang: str) -> list[str]:
     """Keys a related list may name, for did-you-mean (only made when a key is wrong)."""
     return [i.key for i in site.items if i.lang == lang and i.kind in RELATED_KINDS]
 
+
+
+def _uses(site: Site) -> list[Diagnostic]:
+    """Every key a lesson uses names an article, letter or tips topic of its language."""
+    problems: list[Diagnostic] = []
+    kinds = {(i.lang, i.key): i.kind for i in site.items}
+    for lesson in site.items:
+        if not isinstance(lesson, Lesson):
+            continue
+        for index, key in enumerate(lesson.uses):
+            kind = kinds.get((lesson.lang, key))
+            if kind in USES_KINDS or (lesson.lang, key) in site.unloaded:
+                continue
+            line = (lesson.uses_lines[index] if index < len(lesson.uses_lines)
+                    else lesson.at("uses").line)
+            what = f"{NOUN[kind]}, not an article, letter or tips topic" if kind else \
+                f"not a known key in '{lesson.lang}'"
+            choices = [i.key for i in site.items
+                       if i.lang == lesson.lang and i.kind in USES_KINDS]
+            problems.append(error(
+                "unknown-uses", f"'{key}' in 'uses' is {what}",
+                SourceRef(lesson.source.path, line),
+                did_you_mean(key, choices) or "use the key of an article, letter or tips "
+                "topic in the same language (its file name when it sets none)"))
+    return problems

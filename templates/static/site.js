@@ -1,6 +1,7 @@
 /* Site-wide enhancements; every page works without them.
    - The menu button: on phones the menu folds behind it, so the header stays one row.
-   - Print buttons on handouts.
+   - Print buttons on handouts and lessons (a lesson's print the teacher's sheet or the
+     worksheets alone: `data-print` on <html> picks what the print stylesheet shows).
    - Copy-link controls: the "#" beside a heading or tip copies the page's public address with
      that anchor, so a teacher can paste an exact link. Without JavaScript it is a plain link.
    - "Share with your class": copies the page's address (see below). */
@@ -19,12 +20,18 @@
     });
   }
 
-  // Print buttons (a handout's): printing works from the browser's menu too, so they are
-  // shown only where JavaScript can press print for the reader.
+  // Print buttons (a handout's, a lesson's): printing works from the browser's menu too, so
+  // they are shown only where JavaScript can press print for the reader.
+  var root = document.documentElement;
   Array.prototype.forEach.call(document.querySelectorAll(".print-page"), function (button) {
     button.hidden = false;
-    button.addEventListener("click", function () { window.print(); });
+    button.addEventListener("click", function () {
+      var mode = button.getAttribute("data-print");
+      if (mode) root.setAttribute("data-print", mode);
+      window.print();
+    });
   });
+  window.addEventListener("afterprint", function () { root.removeAttribute("data-print"); });
 
   var status = document.getElementById("copy-status");
   var timer;
