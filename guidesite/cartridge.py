@@ -17,10 +17,13 @@ from collections.abc import Iterable, Mapping
 
 from .home import journey_sorted
 from .model import Item, Language, Site
-from .plan import SECTION_OF, Plan
+from .plan import Plan
 from .slug import slugify
 
-CARTRIDGE_KINDS = ("article", "letter", "tips")
+FOLDER_NAMES = {"lesson": "educators_lessons", "article": "nav_articles",
+                "letter": "nav_letters", "tips": "nav_tips"}
+"""The kinds a cartridge links to, in its folder order, and the string naming each folder."""
+CARTRIDGE_KINDS = tuple(FOLDER_NAMES)
 """Item kinds the cartridge links to, in the order of its folders."""
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -53,8 +56,8 @@ def cartridges(site: Site, layout: Plan) -> dict[str, bytes]:
                  and route.kind in CARTRIDGE_KINDS and route.lang == language.code
                  and not route.item.draft]
         strings = site.strings.get(language.code)
-        folders = {kind: (strings.values if strings else {}).get(
-            f"nav_{SECTION_OF[kind]}", SECTION_OF[kind]) for kind in CARTRIDGE_KINDS}
+        folders = {kind: (strings.values if strings else {}).get(name, kind)
+                   for kind, name in FOLDER_NAMES.items()}
         files[cartridge_path(language)] = cartridge(
             language, journey_sorted(items, site.config.journey), folders,
             lambda item: urls[item.source.path])
