@@ -23,7 +23,10 @@ BASE = "https://vagafraga.example/"
 CP = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"
 LOM = "{http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest}"
 WL = "{http://www.imsglobal.org/xsd/imsccv1p1/imswl_v1p1}"
-SECTIONS = ("articles", "letters", "tips")
+FOLDERS = {"educators": "educators_lessons", "articles": "nav_articles",
+           "letters": "nav_letters", "tips": "nav_tips"}
+"""The cartridge's folders in order: the URL section each one's pages are in, its title string
+(lessons are in the educators' section)."""
 H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 
 
@@ -49,10 +52,11 @@ def cartridge_of(built_site: Path, language: dict) -> tuple[str, bytes]:
 def item_pages(built_site: Path, language: dict) -> dict[str, str]:
     """URL -> section of every article, letter and tips page of a language (not redirects)."""
     pages = {}
-    for section in SECTIONS:
+    for section in FOLDERS:
         folder = built_site / language["code"] / language["sections"][section]
         for page in folder.glob("*/index.html"):
-            if 'http-equiv="refresh"' not in page.read_text("utf-8"):
+            text = page.read_text("utf-8")
+            if 'http-equiv="refresh"' not in text and "kind-handout" not in text:
                 pages[BASE + page.parent.relative_to(built_site).as_posix() + "/"] = section
     return pages
 
@@ -81,11 +85,10 @@ def test_cartridge_links_every_item_in_a_folder_per_kind(built_site: Path) -> No
         assert organisation.get("structure") == "rooted-hierarchy"
         (root,) = organisation.findall(f"{CP}item")
         folders = root.findall(f"{CP}item")
-        assert [f.findtext(f"{CP}title") for f in folders] == [
-            t[f"nav_{section}"] for section in SECTIONS]
+        assert [f.findtext(f"{CP}title") for f in folders] == [t[n] for n in FOLDERS.values()]
 
         linked: dict[str, str] = {}
-        for section, folder in zip(SECTIONS, folders, strict=True):
+        for section, folder in zip(FOLDERS, folders, strict=True):
             for entry in folder.findall(f"{CP}item"):
                 resource = resources.pop(entry.get("identifierref"))
                 assert resource.get("type") == "imswl_xmlv1p1"

@@ -35,8 +35,8 @@ def test_files_in_the_wrong_place_are_warned_about_with_where_they_belong(make_c
                                           "sv/articles/old/a.md", "sv/tips/t.yml"]
     site, problems = load(tree)
     assert site is not None  # a warning: the rest of the site still builds
-    anywhere = "content goes in <lang>/articles, <lang>/letters, <lang>/pages (.md) or " \
-        "<lang>/tips (.yaml)"
+    anywhere = "content goes in <lang>/articles, <lang>/letters, <lang>/pages, " \
+        "<lang>/lessons (.md) or <lang>/tips (.yaml)"
     assert [(Path(p.where.path).name, p.severity, p.code, p.hint) for p in problems] == [
         ("notes.md", "warning", "ignored-file", anywhere),
         ("a.txt", "warning", "ignored-file", "articles are Markdown files ending in .md"),

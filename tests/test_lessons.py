@@ -197,7 +197,7 @@ def test_the_educators_page_is_rendered_again_when_a_lessons_duration_changes(
     """The dev server reuses a page whose fingerprint is unchanged: the educators' page shows
     each lesson's duration and audience, so they are part of its fingerprint."""
     from guidesite.bodies import Bodies
-    from guidesite.depends import page_fingerprints
+    from guidesite.depends import PageKeys
     from guidesite.plan import plan
 
     content = lesson_tree(tmp_path)
@@ -208,7 +208,8 @@ def test_the_educators_page_is_rendered_again_when_a_lessons_duration_changes(
         layout = plan(site)
         bodies = Bodies(site, layout, {r.item.source.path: r.url for r in layout.routes
                                        if r.item and r.kind == r.item.kind}, None)
-        return page_fingerprints(site, layout, bodies.complete(), {}, "")
+        key_of = PageKeys(site, layout, bodies, {}, "")
+        return {route.path: key_of(route) for route in layout.routes}
 
     before = fingerprints()
     path.write_text(path.read_text("utf-8").replace("duration: 30", "duration: 45"), "utf-8")

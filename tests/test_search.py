@@ -30,7 +30,7 @@ STEMMING = [
     ("en", "employers", "en/about/"),                              # employer
 ]
 SEARCH_PAGE = {"sv": "sv/sok/", "en": "en/search/"}
-INDEXED_KINDS = ("kind-article", "kind-letter", "kind-tips", "kind-page")
+INDEXED_KINDS = ("kind-article", "kind-letter", "kind-tips", "kind-page", "kind-lesson")
 
 
 def fragments(site: Path) -> dict[str, dict]:
@@ -61,7 +61,7 @@ def test_index_holds_exactly_the_content_pages_one_index_per_language(built_site
     indexed = fragments(built_site)
     assert set(indexed) == expected
     kinds = {page_kind(p) for p in pages if url_of(built_site, p) in indexed}
-    assert kinds == set(INDEXED_KINDS)  # articles, letters, tips topics and pages
+    assert kinds == set(INDEXED_KINDS)  # articles, letters, tips, pages, lessons
     left_out = {page_kind(p) for p in pages} - set(INDEXED_KINDS)
     assert {"kind-educators", "kind-handout", "kind-home", "kind-root", "kind-section",
             "kind-search"} <= left_out
