@@ -19,6 +19,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from .cache import flush_all
+
 PARALLEL_FROM = 400
 """Below this many files to load or pages to render, worker processes cost more than they save."""
 
@@ -76,7 +78,9 @@ def _child(work: Callable[[int], Any], number: int, result) -> None:
     try:
         die_with_parent()
         try:
-            data = pickle.dumps((True, work(number)), pickle.HIGHEST_PROTOCOL)
+            value = work(number)
+            flush_all()  # what the share kept in the cache, before the process vanishes
+            data = pickle.dumps((True, value), pickle.HIGHEST_PROTOCOL)
         except BaseException:
             data = pickle.dumps((False, traceback.format_exc()))
         result.write(data)

@@ -70,6 +70,17 @@ class State:
 
 def build(options: Options, state: State | None = None, in_place: bool = False,
           changed: set[str] | None = None) -> tuple[Result, State]:
+    """Run every stage (see `_build`); what the build kept in the cache is written at the end
+    whatever happened, so the next build starts from it."""
+    cache = Cache(options.cache)
+    try:
+        return _build(options, cache, state, in_place, changed)
+    finally:
+        cache.flush()
+
+
+def _build(options: Options, cache: Cache, state: State | None = None, in_place: bool = False,
+           changed: set[str] | None = None) -> tuple[Result, State]:
     """Run every stage; write only when no stage found an error. Returns the result and the
     state the next build in this process starts from.
 
@@ -93,7 +104,6 @@ def build(options: Options, state: State | None = None, in_place: bool = False,
                                   SourceRef(display_path(options.templates)),
                                   "pass --templates DIR or create templates/")]), state
     tree = discover(options.content)
-    cache = Cache(options.cache)
     site, found = load(tree, state.memo.files, parallel=not in_place, cache=cache)
     problems += found
     if site is None:

@@ -92,33 +92,53 @@ def test_a_cached_build_is_the_same_as_a_clean_one_after_every_kind_of_change(
 
 
 def test_a_damaged_or_foreign_cache_entry_is_made_again(tmp_path: Path) -> None:
-    from guidesite.cache import Cache
+    import sqlite3
 
+    from guidesite.cache import DATABASE, Cache
+
+    one, two = "1" * 64, "2" * 64
     cache = Cache(tmp_path)
-    cache.keep("ab" + "0" * 62, ("kept", 1))
-    assert cache.recall("ab" + "0" * 62) == ("kept", 1)
-    (tmp_path / "ab" / ("ab" + "0" * 62)).write_bytes(b"\x80\x05 not a pickle")
-    assert cache.recall("ab" + "0" * 62) is None
-    cache.keep("cd" + "1" * 62, "one")  # an entry copied to another key's name: not trusted
-    shutil.copy(tmp_path / "cd" / ("cd" + "1" * 62), tmp_path / "ab" / ("ab" + "0" * 62))
-    assert cache.recall("ab" + "0" * 62) is None
+    cache.keep(one, ("kept", 1))
+    cache.keep(two, "two")
+    cache.flush()
+    assert Cache(tmp_path).recall(one) == ("kept", 1)  # another process reads it back
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (b"\x80\x05 damaged", one))
+    assert Cache(tmp_path).recall(one) is None
+    with sqlite3.connect(tmp_path / DATABASE) as db:  # an entry under another key's name
+        db.execute("UPDATE entries SET value = (SELECT value FROM entries WHERE key = ?) "
+                   "WHERE key = ?", (two, one))
+    assert Cache(tmp_path).recall(one) is None
+    (tmp_path / DATABASE).write_bytes(b"not a database at all" * 100)
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / (DATABASE + suffix)).unlink(missing_ok=True)
+    fresh = Cache(tmp_path)  # an unreadable file is started again, never a traceback
+    assert fresh.recall(one) is None
+    fresh.keep(one, "again")
+    fresh.flush()
+    assert Cache(tmp_path).recall(one) == "again"
 
 
 def test_the_cache_stays_under_its_bound_keeping_what_was_used_last(tmp_path: Path) -> None:
-    import os
+    import sqlite3
 
-    from guidesite.cache import Cache
+    from guidesite.cache import DATABASE, Cache
 
     cache = Cache(tmp_path)
     keys = [f"{n:02d}" + "f" * 62 for n in range(10)]
-    for age, key in enumerate(keys):
+    for key in keys:
         cache.put(key, b"x" * 1000)
-        os.utime(tmp_path / key[:2] / key, (1_000_000 + age, 1_000_000 + age))
-    cache.get(keys[0])  # used just now: the oldest file, but the newest use
-    assert cache.evict(max_bytes=5000) == 5
-    left = sorted(p.name for p in tmp_path.glob("*/*") if p.is_file())
-    assert left == sorted([keys[0], *keys[6:]])
-    assert cache.evict(max_bytes=0, every=3600) == 0  # looked at a moment ago: not again yet
+    cache.flush()
+    with sqlite3.connect(tmp_path / DATABASE) as db:  # used one after the other, long ago
+        db.executemany("UPDATE entries SET used = ? WHERE key = ?",
+                       [(1_000_000 + age, key) for age, key in enumerate(keys)])
+    reader = Cache(tmp_path)
+    assert reader.get(keys[0]) is not None  # used just now: the oldest entry, the newest use
+    reader.flush()
+    assert reader.evict(max_bytes=5000) == 5
+    left = [key for key in keys if Cache(tmp_path).has(key)]
+    assert left == [keys[0], *keys[6:]]
+    assert reader.evict(max_bytes=0, every=3600) == 0  # looked at a moment ago: not again yet
 
 
 @pytest.mark.slow
