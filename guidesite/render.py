@@ -253,6 +253,7 @@ class Renderer:
             "key_url": lambda key: self.link(route, keys[key]) if key in keys else "",
             "key_target": keys.get,
             "body_of": lambda entry: bodies[entry.source.path],
+            "text_of": lambda entry: Markup(bodies.render(entry, at=route.url).rendered.html),
             "qr": lambda target, label: Markup(qr_svg(site.config.base_url + target, label)),
             "handout_url": lambda entry: handout_url(site, entry),
             "json_ld": lambda entry, _route: Markup(_article_json_ld(site, entry, _route)),
