@@ -16,7 +16,7 @@ from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import downloads
+from . import downloads, pack
 from . import letters as letters_module
 from .bodies import Bodies, Body
 from .cache import Cache, code_version, engine_version, fingerprint
@@ -118,6 +118,9 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
         if isinstance(route.item, Letter) and route.kind == "letter":
             for name, data in letter_files(site, route.item, cache).items():
                 emit(route.url + name, data)
+        if route.kind == "educators":
+            for path, data in pack.pack_files(renderer, route).items():
+                emit(path, data)
         remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == keys_of[route.path]:
             emit(route.path, remembered[1])
@@ -149,6 +152,9 @@ class Renderer:
                  cache: Cache, bodies: Bodies, item_urls: dict[str, str]) -> None:
         self.site = site
         self.templates = templates
+        self.cache = cache
+        self.packs: dict[str, pack.PackFile | None] = {}
+        """Language -> its classroom pack, once asked for (see `pack.classroom_pack`)."""
         self.known = known
         self.bodies = bodies
         self.item_urls = item_urls
@@ -230,8 +236,9 @@ class Renderer:
             current=lambda target: target == route.url)
         return _Fragment(Markup(html.strip()), tuple(targets), tuple(sources))
 
-    def page(self, route: Route) -> bytes | None:
-        """The page's HTML, or None after a template problem (kept in `problems`)."""
+    def page(self, route: Route, extra: dict | None = None) -> bytes | None:
+        """The page's HTML, or None after a template problem (kept in `problems`); `extra`
+        is added to what the template sees (the classroom pack's parts)."""
         site, bodies, item_urls, by_key = self.site, self.bodies, self.item_urls, self.by_key
         keys = self.keys[route.lang or site.config.default_language]
         item = route.item
@@ -271,6 +278,9 @@ class Renderer:
             context.update(_letter_context(site, item, by_key, bodies))
             context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
                                     for fmt in FORMATS]
+        if route.kind == "educators":
+            context["pack"] = pack.classroom_pack(self, route.lang)
+        context.update(extra or {})
         try:
             return self.envs[route.lang].get_template(route.template).render(context) \
                 .encode("utf-8")
