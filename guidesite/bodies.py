@@ -96,16 +96,17 @@ class Bodies(dict[str, Body]):
         self[path] = cached[1]
         return cached[1]
 
-    def render(self, item: Item) -> Body:
+    def render(self, item: Item, at: str | None = None) -> Body:
         """`item`'s body with this build's settings and URLs (the item may have changed since,
-        as long as it keeps its file and URL: the dev server's quick rebuild)."""
+        as long as it keeps its file and URL: the dev server's quick rebuild); with `at`, its
+        links made relative to that URL instead of the item's (a handout shows the text)."""
         lang = item.lang
         if lang not in self._markdowns:
             self._markdowns[lang] = Markdown(self.site.config.allow_html,
                                              anchor_label=self._label(lang),
                                              step_time=self._step_time(lang))
-        return _render_body(item, self._markdowns[lang],
-                           RelativeKeys(self.layout.keys[lang], self.urls[item.source.path]))
+        return _render_body(item, self._markdowns[lang], RelativeKeys(
+            self.layout.keys[lang], at or self.urls[item.source.path]))
 
     def _label(self, lang: str) -> str:
         return self.site.strings[lang].values.get("heading_link", "")

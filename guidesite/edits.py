@@ -23,6 +23,7 @@ from .links import PageLinks, check_links, scan
 from .load import LOADERS, digested
 from .model import Item, Site
 from .options import Result
+from .pack import pack_files
 from .plan import Plan
 from .render import Memo, Renderer
 from .validate import outdated
@@ -73,6 +74,8 @@ def quick_rebuild(last: LastBuild, changed: set[str], memo: Memo,
     swapped = {id(old): new for old, new, _ in edits}
     for old, new, body in edits:
         renderer.swap(old, new, body)
+    for lang in relisted:  # the classroom pack shows reading figures: made again if changed
+        renderer.packs.pop(lang, None)
     own = [replace(route, item=swapped[id(route.item)]) for route in layout.routes
            if id(route.item) in swapped]
     listings = [route for route in layout.routes if route.kind in LISTING_KINDS and relisted
@@ -90,6 +93,10 @@ def quick_rebuild(last: LastBuild, changed: set[str], memo: Memo,
         for path, data in pages.items():
             memo.pages.pop(path, None)
             memo.links[path] = (data, scans[path])
+    packs = {path: data for route in listings if route.kind == "educators"
+             for path, data in pack_files(renderer, route).items()}
+    if packs and not write(packs):
+        return None
     last.site = replace(site, items=tuple(swapped.get(id(item), item) for item in site.items))
     last.layout = replace(
         layout, items=tuple(swapped.get(id(item), item) for item in layout.items),

@@ -25,6 +25,7 @@ from .memory import trim
 from .model import Letter, Site, SiteConfig
 from .offline import write_offline
 from .options import Options, Result
+from .pack import make_packs
 from .plan import Plan, plan
 from .render import Job, Memo, Output, downloads_missing, letter_files, render
 from .search import build_index
@@ -282,6 +283,7 @@ def render_in_parallel(job: Job, staging: Staging | None, progress
             sink(path, data)
         return replace(output, paths=(*output.paths, *files)), sink.scans
     _make_downloads(site, layout, job.cache, workers)
+    make_packs(job, workers)
     default = site.config.default_language
     views = [_share_of(layout, set(codes[n::workers]), default) for n in range(workers)]
     site_paths: list[str] = []

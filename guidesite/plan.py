@@ -12,7 +12,8 @@ TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html"
              "educators": "educators.html", "handout": "handout.html", "search": "search.html",
              "notfound": "404.html",
              "article": "article.html", "page": "page.html", "redirect": "redirect.html",
-             "letter": "letter.html", "tips": "tips.html", "lesson": "lesson.html"}
+             "letter": "letter.html", "tips": "tips.html", "lesson": "lesson.html",
+             "pack": "pack.html"}
 SECTION_OF = {"article": "articles", "letter": "letters", "tips": "tips"}
 KIND_OF = {section: kind for kind, section in SECTION_OF.items()}
 

@@ -16,7 +16,7 @@ from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import downloads
+from . import downloads, pack
 from . import letters as letters_module
 from .bodies import Bodies, Body
 from .cache import Cache, code_version, engine_version, fingerprint
@@ -117,6 +117,9 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
         if isinstance(route.item, Letter) and route.kind == "letter":
             for name, data in letter_files(site, route.item, cache).items():
                 emit(route.url + name, data)
+        if route.kind == "educators":
+            for path, data in pack.pack_files(renderer, route).items():
+                emit(path, data)
         key = key_of(route) if key_of is not None else ""
         remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == key:
@@ -149,6 +152,9 @@ class Renderer:
                  cache: Cache, bodies: Bodies, item_urls: dict[str, str]) -> None:
         self.site = site
         self.templates = templates
+        self.cache = cache
+        self.packs: dict[str, pack.PackFile | None] = {}
+        """Language -> its classroom pack, once asked for (see `pack.classroom_pack`)."""
         self.known = known
         self.cache = cache
         self.bodies = bodies
@@ -257,8 +263,9 @@ class Renderer:
             current=lambda target: target == route.url)
         return _Fragment(Markup(html.strip()), tuple(targets), tuple(sources))
 
-    def page(self, route: Route) -> bytes | None:
-        """The page's HTML, or None after a template problem (kept in `problems`)."""
+    def page(self, route: Route, extra: dict | None = None) -> bytes | None:
+        """The page's HTML, or None after a template problem (kept in `problems`); `extra`
+        is added to what the template sees (the classroom pack's parts)."""
         site, bodies, item_urls, by_key = self.site, self.bodies, self.item_urls, self.by_key
         keys = self.keys[route.lang or site.config.default_language]
         item = route.item
@@ -280,6 +287,7 @@ class Renderer:
             "key_url": lambda key: self.link(route, keys[key]) if key in keys else "",
             "key_target": keys.get,
             "body_of": lambda entry: bodies[entry.source.path],
+            "text_of": lambda entry: Markup(bodies.render(entry, at=route.url).rendered.html),
             "qr": lambda target, label: Markup(self.qr(site.config.base_url + target, label)),
             "handout_url": lambda entry: handout_url(site, entry),
             "json_ld": lambda entry, _route: Markup(_article_json_ld(site, entry, _route)),
@@ -305,6 +313,9 @@ class Renderer:
             context.update(_letter_context(site, item, by_key, bodies))
             context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
                                     for fmt in FORMATS]
+        if route.kind == "educators":
+            context["pack"] = pack.classroom_pack(self, route.lang)
+        context.update(extra or {})
         try:
             return self.envs[route.lang].get_template(route.template).render(context) \
                 .encode("utf-8")
