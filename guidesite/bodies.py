@@ -35,10 +35,11 @@ class Body:
 
     def light(self) -> Body:
         """The body without its HTML, once its own page is made: what other pages, the link
-        checker and the URL lock still need (a big site's bodies would not fit twice)."""
+        checker and the URL lock still need (a big site's bodies would not fit twice). A
+        lesson's blocks stay: the classroom pack prints its worksheets."""
         if not self.rendered.html and not any(tip.html for tip in self.tips.values()):
             return self
-        return replace(self, rendered=replace(self.rendered, html="", blocks=(), intro=""),
+        return replace(self, rendered=replace(self.rendered, html="", intro=""),
                        tips={tip: replace(body, html="") for tip, body in self.tips.items()})
 
     @property

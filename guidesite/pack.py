@@ -25,6 +25,7 @@ from markupsafe import Markup
 from . import downloads
 from .cache import Cache, code_version, fingerprint
 from .diagnostics import error
+from .markdown import Block
 from .model import Item
 from .plan import Route
 from .slug import slugify
@@ -32,9 +33,9 @@ from .slug import slugify
 if TYPE_CHECKING:
     from .render import Job, Renderer
 
-PART_KINDS = {"article": "articles", "letter": "letters", "tips": "tips"}
+PART_KINDS = {"article": "nav_articles", "letter": "nav_letters", "tips": "nav_tips"}
 """Item kinds whose handouts go in the pack, in this order (each in the journey's order), and
-the group of the contents each is listed under."""
+the string naming their group in the contents. The lessons' worksheets come first."""
 DEFAULT_FILE = "classroom-pack"
 """The pack's file name when the language's strings do not give one (`pack_file`)."""
 
@@ -44,11 +45,13 @@ class Part:
     """One piece of the pack, starting on a page of its own."""
 
     kind: str
-    """Which macro of pack.html prints it: 'handout' (lessons will add 'worksheet')."""
+    """What pack.html prints: 'handout' or 'worksheet'."""
     item: Item
-    """What it prints: the item of a handout."""
+    """The item of a handout, the lesson of a worksheet."""
     section: str
-    """The group it is listed under in the contents: 'articles' (shown as `nav_<section>`)."""
+    """The group it is listed under in the contents: the string naming it, `nav_articles`."""
+    sheet: Block | None = None
+    """A worksheet's step of the lesson's body."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,15 @@ class PackFile:
 
 
 def parts_of(renderer: Renderer, lang: str) -> list[Part]:
-    """The pack's parts in `lang`: every handout, articles, then letters, then tips topics,
-    each kind in the order the site lists them. Lessons hook in here."""
+    """The pack's parts in `lang`: the lessons' worksheets, then every handout, articles,
+    letters, tips topics, each kind in the order the site lists them."""
     listings = renderer.listings.get(lang, {})
-    return [Part("handout", item, section) for kind, section in PART_KINDS.items()
-            for item in listings.get(kind, [])]
+    sheets = [Part("worksheet", lesson, "educators_lessons", block)
+              for lesson in listings.get("lesson", [])
+              for block in renderer.bodies[lesson.source.path].rendered.blocks
+              if block.name == "worksheet"]
+    return sheets + [Part("handout", item, section) for kind, section in PART_KINDS.items()
+                     for item in listings.get(kind, [])]
 
 
 def pack_route(renderer: Renderer, lang: str) -> Route:

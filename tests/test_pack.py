@@ -34,6 +34,23 @@ def handouts(site: Path, lang: str, folder: str) -> dict[str, str]:
     return found
 
 
+def worksheets(site: Path, lang: str, folder: str) -> dict[str, str]:
+    """'· <lesson> <worksheet>' (how its pack page starts after the site's title) -> how the
+    contents list it, for every worksheet of the language's lessons."""
+    found = {}
+    for page in (site / lang / folder).glob("*/index.html"):
+        text = page.read_text("utf-8")
+        if "kind-lesson" not in text:
+            continue
+        lesson = words(html.unescape(H1.search(text).group(1)))
+        for sheet in re.findall(r'<div class="worksheet-page">.*?<h2[^>]*>(.*?)</h2>', text,
+                                re.S):
+            sheet = re.sub(r'<a class="anchor".*?</a>', "", sheet)  # its "#" link
+            sheet = words(html.unescape(re.sub(r"<[^>]+>", "", sheet)))
+            found[f"· {lesson} {sheet}"] = f"{sheet} ({lesson})"
+    return found
+
+
 @pytest.mark.parametrize("lang,folder,name,site_title,page_word,pages_word", PACKS)
 def test_the_pack_holds_every_handout_on_its_own_pages_as_its_contents_say(
         built_site: Path, lang, folder, name, site_title, page_word, pages_word) -> None:
@@ -46,14 +63,16 @@ def test_the_pack_holds_every_handout_on_its_own_pages_as_its_contents_say(
         footer = f"{page_word} {number} " + ("av" if lang == "sv" else "of") + f" {total}"
         assert footer in text, (number, text[-80:])
         assert len(text.replace(footer, "").strip()) > 100, (number, text)
-    # each handout starts a page with the site's and its own title; letters take two pages
-    expected = handouts(built_site, lang, folder)
+    # each handout starts a page with the site's and its own title; letters take two pages;
+    # each lesson's worksheet takes one, headed by the site, the lesson and its own title
+    sheets = worksheets(built_site, lang, folder)
+    expected = handouts(built_site, lang, folder) | dict.fromkeys(sheets, "worksheet")
     starts = {}
     for number, text in enumerate(texts):
         titles = [title for title in expected if text.startswith(f"{site_title} {title} ")]
         if titles:  # the longest: one title may begin another ("… ett nej (mejl)")
             starts[max(titles, key=len)] = number
-    assert set(starts) == set(expected) and len(expected) >= 15
+    assert set(starts) == set(expected) and len(expected) >= 15 and len(sheets) >= 3
     order = sorted(starts.values())
     assert order[0] == 1  # the cover and its contents take the first page
     spans = {title: (order + [total])[order.index(start) + 1] - start
@@ -61,9 +80,9 @@ def test_the_pack_holds_every_handout_on_its_own_pages_as_its_contents_say(
     assert spans == {title: 2 if section in LETTER_SECTIONS else 1
                      for title, section in expected.items()}
     assert total == 1 + sum(spans.values())
-    # the contents give each handout's page number as printed in the footer
+    # the contents give each part's page number as printed in the footer
     for title, start in starts.items():
-        found = re.search(re.escape(title) + r"[ .]*?(\d+)\b", texts[0])
+        found = re.search(re.escape(sheets.get(title, title)) + r"[ .]*?(\d+)\b", texts[0])
         assert found and int(found.group(1)) == start + 1, title
     # tagged PDF/UA in the language, with a title; the educators' page links it with figures
     catalog = reader.trailer["/Root"]
