@@ -392,6 +392,7 @@ def _read_config(source: SourceFile, problems: list[Diagnostic]) -> SiteConfig |
         journey=journey,
         journey_lines=journey_lines,
         contact_email=contact,
+        offline_copy=bool(values.get("offline_copy", False)),
         licence=Licence(licence["name"].strip(), licence["url"].strip()) if licence else None,
     )
 

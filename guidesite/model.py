@@ -64,6 +64,8 @@ class SiteConfig:
     """Where readers reach the editors, shown in the footer."""
     licence: Licence | None = None
     """The licence of the texts, shown in the footer and on handouts."""
+    offline_copy: bool = False
+    """Every build also writes `offline.zip`, linked from the educators' page."""
 
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)

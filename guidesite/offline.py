@@ -29,6 +29,8 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SEARCH_SCRIPTS = re.compile(
     r'<script type="application/json" id="search-data">.*?</script>\s*'
     r'|<script type="module" src="[^"]*search\.js"></script>\s*', re.S)
+_ITSELF = re.compile(r'\s*<p class="offline-copy">.*?</p>', re.S)
+"""The educators' page's link to the offline copy: inside the copy it has nothing to fetch."""
 _SEARCH_NOTE = re.compile(r'(<p class="note" id="search-fallback-text">).*?(</p>)', re.S)
 
 
@@ -83,7 +85,7 @@ def offline_page(html: str, rel: str, root: str) -> str:
     def fix(match: re.Match[str]) -> str:
         return match.group(1) + file_link(match.group(2), rel, root) + match.group(3)
 
-    return _REFRESH.sub(fix, _ATTRIBUTE.sub(fix, html))
+    return _REFRESH.sub(fix, _ATTRIBUTE.sub(fix, _ITSELF.sub("", html)))
 
 
 def file_link(href: str, rel: str, root: str) -> str:

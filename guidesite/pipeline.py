@@ -23,7 +23,7 @@ from .load import load
 from .lock import LOCK_NAME, UPDATE_LOCK, check_lock, lock_text
 from .memory import trim
 from .model import Letter, Site, SiteConfig
-from .offline import write_offline
+from .offline import OFFLINE_ZIP, write_offline
 from .options import Options, Result
 from .pack import make_packs
 from .plan import Plan, plan
@@ -121,14 +121,17 @@ def _build(options: Options, cache: Cache, state: State | None = None, in_place:
     problems += layout.problems
     copies = static_files(options.templates)
     downloads = _download_paths(layout)
-    known = {route.url for route in layout.routes} | set(copies) | downloads
+    offline = options.offline or site.config.offline_copy
+    later = {OFFLINE_ZIP} if offline else set()  # made from the finished folder (`finish`)
+    known = {route.url for route in layout.routes} | set(copies) | downloads | later
     job = Job(site, layout, options.templates, known, cache)
     if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
         output = render(job, state.memo, options.progress)
         files = site_files_of(site, layout, state.memo, cache)
         output = replace(output, pages=output.pages | files, paths=(*output.paths, *files))
         scans = scan_pages(output.pages, site.config.base_url, state.memo.links)
-        checked, external, _ = _check(options, site, layout, output, scans, copies, tree)
+        checked, external, _ = _check(options, site, layout, output, scans, copies, tree,
+                                      later)
         problems = [*problems, *output.problems, *checked]
         written = 0
         if options.write and not has_errors(problems):
@@ -151,14 +154,17 @@ def _build(options: Options, cache: Cache, state: State | None = None, in_place:
                 staging.copy(rel, source)
             problems += output.problems
             checked, external, lock_update = _check(options, site, layout, output, scans,
-                                                    copies, tree)
+                                                    copies, tree, later)
             problems += checked
             if staging is not None and not has_errors(problems):
-                index = (lambda folder: build_index(folder, site.config, cache)) \
-                    if options.search else None
-                problems += staging.swap_in([*output.paths, *copies], index)
-        if options.offline and options.write and not has_errors(problems):
-            write_offline(options.out, site)
+                def finish(folder: Path) -> list[Diagnostic]:
+                    """The search index, then the offline copy, of the complete new site."""
+                    found = build_index(folder, site.config, cache) if options.search else []
+                    if offline and not has_errors(found):
+                        write_offline(folder, site)
+                    return found
+
+                problems += staging.swap_in([*output.paths, *copies], finish)
     except BuildLocked as exc:
         return _finish([*problems, locked_out(options.out, exc)], started), state
     except OSError as exc:
@@ -191,15 +197,15 @@ def _quick(options: Options, state: State, changed: set[str], started: float
                    written=len(written)), state
 
 
-def _check(options: Options, site, layout, output: Output, scans, copies, tree: ContentTree
-           ) -> tuple[list[Diagnostic], list[ExternalLink], str | None]:
+def _check(options: Options, site, layout, output: Output, scans, copies, tree: ContentTree,
+           later: set[str]) -> tuple[list[Diagnostic], list[ExternalLink], str | None]:
     """Links and anchors of the new site, and the published URLs it must keep: the problems,
     the external links (listed by `check`) and, for `--update-lock`, the lock to record."""
     problems: list[Diagnostic] = []
     if output.problems:
         return problems, [], None
     broken, external = check_links(
-        scans, set(output.paths) | set(copies),
+        scans, set(output.paths) | set(copies) | later,
         _locator(layout, output, options.templates), list_external=not options.write)
     problems += broken
     lock_update = None

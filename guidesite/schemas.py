@@ -18,6 +18,7 @@ SITE_SCHEMA: Schema = {
     "allow_html": Field("bool"),
     "journey": Field("texts"),
     "contact_email": Field("text"),
+    "offline_copy": Field("bool"),
     "licence": Field("record", records={
         "name": Field("text", required=True),
         "url": Field("text", required=True),

@@ -64,7 +64,7 @@ def test_the_zip_holds_the_site_with_every_link_naming_a_file(offline) -> None:
         assert f'href="{BASE}{lang["code"]}/{lang["sections"]["search"]}/"' in text
 
 
-def test_chooser_to_article_to_a_filled_printed_letter_over_file(offline, browser) -> None:
+def test_chooser_to_article_letter_and_lesson_over_file(offline, browser) -> None:
     _, copy = offline
     context = browser.new_context(viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
@@ -118,6 +118,12 @@ def test_chooser_to_article_to_a_filled_printed_letter_over_file(offline, browse
         page.click("#filled-downloads [data-format=txt]")
     assert "Kim Offlinesson" in Path(download.value.path()).read_text("utf-8")
 
+    page.click('.site-nav a[href$="for-pedagoger/index.html"]')  # a lesson, printed
+    page.click('main a[href$="be-om-feedback-efter-ett-nej/index.html"]')
+    assert page.locator(".worksheet-page h2").count() >= 1
+    page.click("button.print-page[data-print=worksheets]")
+    assert page.evaluate("window.__printed") == 1  # (counted again on each page)
+
     page.click('.site-nav a[href$="sok/index.html"]')
     assert "webbversionen" in page.locator("#search-fallback-text").inner_text()
     context.close()
@@ -133,3 +139,15 @@ def test_links_from_the_host_root_become_relative_under_a_subpath() -> None:
         "../brev/x/index.html?a=1#b"
     assert file_link("https://vagafraga.example/sv/", "index.html", "/") == \
         "https://vagafraga.example/sv/"
+
+
+def test_the_site_offers_its_offline_copy_to_teachers(built_site: Path) -> None:
+    """content/site.yaml asks for the copy on every build (`offline_copy`): the educators'
+    pages link it, and it is in the site beside them, made from that same build."""
+    with zipfile.ZipFile(built_site / "offline.zip") as archive:
+        names = archive.namelist()
+    for lang, folder in (("sv", "for-pedagoger"), ("en", "for-educators")):
+        page = (built_site / lang / folder / "index.html").read_text("utf-8")
+        assert 'class="offline-copy"><a href="../../offline.zip" download>' in page
+        copied = next(name for name in names if name.endswith(f"/{lang}/{folder}/index.html"))
+        assert copied
