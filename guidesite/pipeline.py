@@ -143,7 +143,7 @@ def _build(options: Options, cache: Cache, state: State | None = None, in_place:
         if result.ok and state.written is not None and output.renderer is not None:
             state = replace(state, last=LastBuild.of(
                 tree, site, layout, output.renderer, scans,
-                set(output.paths) | set(copies), result))
+                set(output.paths) | set(copies) | later, result))
         return result, state
     external: list[ExternalLink] = []
     lock_update: str | None = None

@@ -125,7 +125,7 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
         if remembered is not None and remembered[0] == key:
             emit(route.path, remembered[1])
             continue
-        data = renderer.cached_page(route, key) if key else renderer.page(route)
+        data = renderer.cached_page(route, key) if key else renderer.fresh_page(route)
         if data is None:
             continue
         emit(route.path, data)
@@ -197,11 +197,17 @@ class Renderer:
             data, sources = kept
             self.link_sources.update({(route.path, href): where for href, where in sources})
             return data
-        data = self.page(route)
+        data = self.fresh_page(route)
         if data is not None:
             self.cache.keep(fingerprint("page", key), (data, [
                 (href, where) for (path, href), where in self.link_sources.items()
                 if path == route.path]))
+        return data
+
+    def fresh_page(self, route: Route) -> bytes | None:
+        """`page`, counted in `made` (the pack's own template renders are not pages)."""
+        data = self.page(route)
+        self.made += data is not None
         return data
 
     def qr(self, url: str, label: str) -> str:
@@ -301,7 +307,6 @@ class Renderer:
         }
         if route.kind == "home":
             context.update(self._home_context(route))
-        self.made += 1
         if isinstance(item, Lesson) and route.kind == "lesson":
             blocks = bodies[item.source.path].rendered.blocks
             context.update(

@@ -157,3 +157,25 @@ def test_no_article_prints_a_page_holding_only_its_qr_code(browser, built_site: 
             rest = rest.replace(":", "").strip()
             assert rest, (article, number)  # more than the address and its label
     page.close()
+
+
+def test_a_pack_that_cannot_be_printed_is_one_clear_error(make_content, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    """WeasyPrint failing on the pack is an engine bug: the build says so once, at site.yaml,
+    and leaves the site as it was."""
+    from guidesite import pack
+    from guidesite.options import Options
+    from guidesite.pipeline import build
+
+    import gates
+
+    def broken(html: str, base_url: str) -> tuple[bytes, int]:
+        raise ValueError("no fonts")
+
+    monkeypatch.setattr(pack, "pack_pdf", broken)
+    content = make_content(gates.FIXTURE_CONTENT)
+    result, _ = build(Options(content, TEMPLATES, tmp_path / "site", search=False, cache=None))
+    assert [(d.code, Path(d.where.path).name) for d in result.diagnostics
+            if d.severity == "error"] == [("pack-failed", "site.yaml")]
+    assert "no fonts" in result.diagnostics[0].message
+    assert not (tmp_path / "site").exists()

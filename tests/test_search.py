@@ -287,7 +287,7 @@ def test_results_are_counted_announced_and_only_in_the_page_language(reader,
     result = reader.locator(".search-result").first
     assert result.locator("mark").count() >= 1  # the excerpt shows the match
     assert result.locator(".search-kind").inner_text() in (
-        "Article", "Letter template", "Tips", "About the site")
+        "Article", "Letter template", "Tips", "About the site", "Lesson plan")
     reader.focus("#search-input")
     reader.keyboard.press("Tab")  # from the field to the button, then to the first result
     reader.keyboard.press("Tab")
