@@ -299,7 +299,7 @@ def _origin(url: str) -> str:
 
 
 def axe_audit(browser, urls: dict[str, str], scheme: str = "light",
-              media: str = "screen") -> list[AxeViolation]:
+              media: str = "screen", width: int = 1280) -> list[AxeViolation]:
     """axe-core's WCAG 2.1 A/AA violations on every page, in one context for `scheme`.
 
     axe is injected into every document of a context that bypasses CSP (only this one: the
@@ -312,7 +312,7 @@ def axe_audit(browser, urls: dict[str, str], scheme: str = "light",
     source = axe_source()
     origin = _origin(next(iter(urls.values())))
     context = browser.new_context(color_scheme=scheme, bypass_csp=True,
-                                  viewport={"width": 1280, "height": 800})
+                                  viewport={"width": width, "height": 800})
     violations: list[AxeViolation] = []
     try:
         def without_refresh(route) -> None:

@@ -20,11 +20,12 @@ from conftest import CONTENT
 pytestmark = pytest.mark.browser
 
 MODES = {
-    "light": ("light", "screen"),
-    "dark": ("dark", "screen"),
-    "print": ("light", "print"),
+    "light": ("light", "screen", 1280),
+    "dark": ("dark", "screen", 1280),
+    "print": ("light", "print", 1280),
+    "phone": ("light", "screen", 320),
 }
-"""Test id -> (prefers-color-scheme, emulated media) for the axe runs."""
+"""Test id -> (prefers-color-scheme, emulated media, viewport width) for the axe runs."""
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +54,9 @@ def richest_of_each_kind(site: Path, urls: dict[str, str]) -> dict[str, str]:
 @pytest.mark.parametrize("mode", MODES)
 def test_real_site_has_no_accessibility_violations(mode: str, browser, built_site: Path,
                                                    real_urls: dict[str, str]) -> None:
-    """Every page in light colours on screen; in dark colours and in print, the richest page
-    of each kind (the Nu validator, the 320 px check and sitecheck see every page)."""
+    """Every page in light colours on screen; in dark colours, in print and on a 320 px
+    phone, the richest page of each kind (the Nu validator, the 320 px overflow check and
+    sitecheck see every page)."""
     urls = real_urls if mode == "light" else richest_of_each_kind(built_site, real_urls)
     assert len(urls) >= 20
     violations = gates.axe_audit(browser, urls, *MODES[mode])
