@@ -67,15 +67,18 @@ class PackFile:
 
 
 def parts_of(renderer: Renderer, lang: str) -> list[Part]:
-    """The pack's parts in `lang`: the lessons' worksheets, then every handout, articles,
-    letters, tips topics, each kind in the order the site lists them."""
+    """The pack's parts in `lang`: the lessons' worksheets, then the handouts of the items on
+    the site's journey (`journey:` in site.yaml, the path a class follows), articles, letters,
+    tips topics, in the journey's order. A pack of every item of a big site would be
+    thousands of pages no class prints; a site without a journey packs its worksheets."""
     listings = renderer.listings.get(lang, {})
+    journey = set(renderer.site.config.journey)
     sheets = [Part("worksheet", lesson, "educators_lessons", block)
               for lesson in listings.get("lesson", [])
               for block in renderer.bodies[lesson.source.path].rendered.blocks
               if block.name == "worksheet"]
     return sheets + [Part("handout", item, section) for kind, section in PART_KINDS.items()
-                     for item in listings.get(kind, [])]
+                     for item in listings.get(kind, []) if item.key in journey]
 
 
 def pack_route(renderer: Renderer, lang: str) -> Route:

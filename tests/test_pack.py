@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONTENT, ROOT, TEMPLATES
+from conftest import CONTENT, ROOT, SITE_YAML, TEMPLATES
 
 PACKS = [("sv", "for-pedagoger", "klassrumspaket.pdf", "Våga fråga", "Sida", "sidor"),
          ("en", "for-educators", "classroom-pack.pdf", "Dare to ask", "Page", "pages")]
@@ -173,7 +173,7 @@ def test_a_pack_that_cannot_be_printed_is_one_clear_error(make_content, tmp_path
         raise ValueError("no fonts")
 
     monkeypatch.setattr(pack, "pack_pdf", broken)
-    content = make_content(gates.FIXTURE_CONTENT)
+    content = make_content(gates.FIXTURE_CONTENT | {"site.yaml": SITE_YAML + "journey: [a]\n"})
     result, _ = build(Options(content, TEMPLATES, tmp_path / "site", search=False, cache=None))
     assert [(d.code, Path(d.where.path).name) for d in result.diagnostics
             if d.severity == "error"] == [("pack-failed", "site.yaml")]
