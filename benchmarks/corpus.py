@@ -101,7 +101,8 @@ def make_corpus(folder: Path, per_language: int, seed: int = 1) -> Path:
         shutil.rmtree(content)
     rng = random.Random(seed)
     letters, topics = max(1, per_language // 50), max(1, per_language // 40)
-    site = without_block((ROOT / "content" / "site.yaml").read_text("utf-8"), "journey")
+    site = without_block(without_block((ROOT / "content" / "site.yaml").read_text("utf-8"),
+                                       "journey"), "offline_copy")  # like search, apart
     (content).mkdir(parents=True)
     (content / "site.yaml").write_text(site.replace("review_after_days: 365",
                                                     "review_after_days: 3650"), "utf-8")
