@@ -106,9 +106,9 @@ def test_axe_reports_an_image_without_alt(tmp_path: Path, make_content, browser,
         inserts=[("page.html", "{% block content %}",
                   '\n<img src="{{ url(\'static/pixel.png\') }}" width="40" height="40">')],
         files={"static/pixel.png": gates.tiny_png()})
-    for scheme, media in MODES.values():
+    for mode in MODES.values():
         violations = gates.axe_audit(browser, served(serve_dir, site, gates.FIXTURE_PAGE),
-                                     scheme, media)
+                                     *mode)
         found = [v for v in violations if v.rule == "image-alt"]
         assert found, gates.report_lines(violations)
         assert found[0].page == gates.FIXTURE_PAGE and found[0].targets == ("img",)
