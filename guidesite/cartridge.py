@@ -17,13 +17,10 @@ from collections.abc import Iterable, Mapping
 
 from .home import journey_sorted
 from .model import Item, Language, Site
-from .plan import Plan
+from .plan import GROUP_TITLE, Plan
 from .slug import slugify
 
-FOLDER_NAMES = {"lesson": "educators_lessons", "article": "nav_articles",
-                "letter": "nav_letters", "tips": "nav_tips"}
-"""The kinds a cartridge links to, in its folder order, and the string naming each folder."""
-CARTRIDGE_KINDS = tuple(FOLDER_NAMES)
+CARTRIDGE_KINDS = tuple(GROUP_TITLE)
 """Item kinds the cartridge links to, in the order of its folders."""
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -57,7 +54,7 @@ def cartridges(site: Site, layout: Plan) -> dict[str, bytes]:
                  and not route.item.draft]
         strings = site.strings.get(language.code)
         folders = {kind: (strings.values if strings else {}).get(name, kind)
-                   for kind, name in FOLDER_NAMES.items()}
+                   for kind, name in GROUP_TITLE.items()}
         files[cartridge_path(language)] = cartridge(
             language, journey_sorted(items, site.config.journey), folders,
             lambda item: urls[item.source.path])

@@ -27,15 +27,14 @@ from .cache import Cache, code_version, fingerprint
 from .diagnostics import error
 from .markdown import Block
 from .model import Item
-from .plan import Route
+from .plan import GROUP_TITLE, SECTION_OF, Route
 from .slug import slugify
 
 if TYPE_CHECKING:
     from .render import Job, Renderer
 
-PART_KINDS = {"article": "nav_articles", "letter": "nav_letters", "tips": "nav_tips"}
-"""Item kinds whose handouts go in the pack, in this order (each in the journey's order), and
-the string naming their group in the contents. The lessons' worksheets come first."""
+HANDOUT_KINDS = tuple(SECTION_OF)
+"""Item kinds with a handout, which the pack holds (lessons give worksheets instead)."""
 DEFAULT_FILE = "classroom-pack"
 """The pack's file name when the language's strings do not give one (`pack_file`)."""
 
@@ -77,7 +76,8 @@ def parts_of(renderer: Renderer, lang: str) -> list[Part]:
               for lesson in listings.get("lesson", [])
               for block in renderer.bodies[lesson.source.path].rendered.blocks
               if block.name == "worksheet"]
-    return sheets + [Part("handout", item, section) for kind, section in PART_KINDS.items()
+    return sheets + [Part("handout", item, section) for kind, section in GROUP_TITLE.items()
+                     if kind in HANDOUT_KINDS
                      for item in listings.get(kind, []) if item.key in journey]
 
 

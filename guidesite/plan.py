@@ -16,6 +16,10 @@ TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html"
              "pack": "pack.html"}
 SECTION_OF = {"article": "articles", "letter": "letters", "tips": "tips"}
 KIND_OF = {section: kind for kind, section in SECTION_OF.items()}
+GROUP_TITLE = {"lesson": "educators_lessons", "article": "nav_articles",
+               "letter": "nav_letters", "tips": "nav_tips"}
+"""The string naming a group of items of each kind, in the order teachers meet them: the
+cartridge's folders and the classroom pack's contents."""
 
 
 @dataclass(frozen=True, slots=True)
