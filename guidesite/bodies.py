@@ -56,18 +56,23 @@ def main_markdown(item: Item) -> tuple[str, int]:
     return item.body, item.body_line
 
 
+BodyMemo = tuple[Item, dict, str, tuple, Body]
+"""(the item, its language's key -> URL map, its URL, the Markdown settings, its body)."""
+
+
 class Bodies(dict[str, Body]):
     """Item path -> Body, each rendered when first asked for, so that a big site's bodies are
     not all held at once while its pages are written.
 
     A body is keyed by everything it depends on: its file, the language's key -> URL map
     (for `key:` links), its own URL (links are relative), the Markdown settings and the
-    engine. `memo` (the dev server's) keeps earlier results in memory, `cache` on disk for
-    the next process. With `langs`, only those languages' items have bodies.
+    engine. `memo` (the dev server's) keeps earlier results in memory while the item and the
+    key -> URL map are the same objects, `cache` on disk for the next process. With `langs`,
+    only those languages' items have bodies.
     """
 
     def __init__(self, site: Site, layout: Plan, urls: dict[str, str],
-                 memo: dict[str, tuple[str, Body]] | None, langs: set[str] | None = None,
+                 memo: dict[str, BodyMemo] | None, langs: set[str] | None = None,
                  cache: Cache | None = None) -> None:
         super().__init__()
         self.site, self.layout, self.urls, self.memo = site, layout, urls, memo
@@ -76,30 +81,34 @@ class Bodies(dict[str, Body]):
                       if langs is None or item.lang in langs}
         self._keys: dict[str, str] = {}
         self._markdowns: dict[str, Markdown] = {}
+        self._settings: dict[str, tuple] = {}
 
     def __missing__(self, path: str) -> Body:
         item = self.items[path]
-        lang, site = item.lang, self.site
-        if lang not in self._keys:
-            self._keys[lang] = fingerprint(sorted(self.layout.keys[lang].items()))
-        key = fingerprint("body", item.digest, self._keys[lang], self.urls[path],
-                          site.config.allow_html, self._label(lang), self._step_time(lang),
-                          engine_version())
-        cached = self.memo.get(path) if self.memo is not None else None
-        if cached is None or cached[0] != key:
+        lang = item.lang
+        if lang not in self._settings:
+            self._settings[lang] = (self.site.config.allow_html, self._label(lang),
+                                    self._step_time(lang), engine_version())
+        keys, url, settings = self.layout.keys[lang], self.urls[path], self._settings[lang]
+        kept = self.memo.get(path) if self.memo is not None else None
+        if kept is not None and kept[0] is item and kept[1] is keys and kept[2] == url and \
+                kept[3] == settings:
+            body = kept[4]
+        else:
+            if lang not in self._keys:
+                self._keys[lang] = fingerprint(sorted(keys.items()))
+            key = fingerprint("body", item.digest, self._keys[lang], url, *settings)
             body = self.cache.recall(key)
             if not isinstance(body, Body):
                 body = self.render(item)
                 self.cache.keep(key, body)
-            cached = (key, body)
             if self.memo is not None:
-                self.memo[path] = cached
-        self[path] = cached[1]
-        return cached[1]
+                self.memo[path] = (item, keys, url, settings, body)
+        self[path] = body
+        return body
 
     def render(self, item: Item, at: str | None = None) -> Body:
-        """`item`'s body with this build's settings and URLs (the item may have changed since,
-        as long as it keeps its file and URL: the dev server's quick rebuild); with `at`, its
+        """`item`'s body with this build's settings and URLs; with `at`, its
         links made relative to that URL instead of the item's (a handout shows the text)."""
         lang = item.lang
         if lang not in self._markdowns:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .files import walk
@@ -38,6 +41,13 @@ class ContentTree:
     outside: tuple[SourceFile, ...] = field(default=())
     """Symbolic links that lead out of the content folder: never read, always an error."""
 
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Every regular file found, by its path as a string (as the dev server's watcher
+        names changed files)."""
+        return frozenset(str(source.path) for source in (self.site_yaml, *self.files,
+                                                          *self.stray))
+
 
 def display_path(path: Path) -> str:
     try:
@@ -46,8 +56,16 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def discover(root: Path) -> ContentTree:
-    """List every content file under `root`, sorted, classified by folder."""
+def discover(root: Path, previous: ContentTree | None = None,
+             changed: Collection[str] | None = None) -> ContentTree:
+    """List every content file under `root`, sorted, classified by folder.
+
+    `previous` is the tree of the last build and `changed` the files saved since (the dev
+    server's watcher): when they are all files it already had, the tree is the same.
+    """
+    if previous is not None and changed is not None and previous.root == root and \
+            _same_files(previous, changed):
+        return previous
     files: list[SourceFile] = []
     stray: list[SourceFile] = []
     outside: list[SourceFile] = []
@@ -76,6 +94,14 @@ def discover(root: Path) -> ContentTree:
         outside.append(SourceFile(site, shown(site)))
     return ContentTree(root, SourceFile(site, shown(site), "", "site"),
                        tuple(files), tuple(stray), tuple(outside))
+
+
+def _same_files(tree: ContentTree, changed: Collection[str]) -> bool:
+    """Whether the changed paths inside the tree's folder are files it has and still are."""
+    inside = str(tree.root) + os.sep
+    return all(not path.startswith(inside) or (path in tree.names and os.path.isfile(path)
+                                               and not os.path.islink(path))
+               for path in changed)
 
 
 def _inside(path: Path, real_root: Path) -> bool:

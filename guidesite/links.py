@@ -92,22 +92,6 @@ def settle(page: PageLinks, path: str, files: Collection[str]) -> PageLinks:
         if not ((not link[2] and link[1] in files) or (link[1] == path and link[2] in page.ids))))
 
 
-def scan_pages(pages: Mapping[str, bytes], base_url: str,
-               memo: dict[str, tuple[bytes, PageLinks]] | None = None) -> dict[str, PageLinks]:
-    """Scan every HTML page; `memo` keeps a scan while the page's bytes are the same object, so
-    the dev server rescans only what changed."""
-    memo = {} if memo is None else memo
-    scans: dict[str, PageLinks] = {}
-    for path, data in pages.items():
-        if path.endswith(".html"):
-            known = memo.get(path)
-            if known is None or known[0] is not data:
-                known = (data, scan(path, data, base_url))
-                memo[path] = known
-            scans[path] = known[1]
-    return scans
-
-
 def check_links(scans: Mapping[str, PageLinks], files: Collection[str],
                 locate: Callable[[str, str], SourceRef], list_external: bool = False,
                 only: Collection[str] | None = None

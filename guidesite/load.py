@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -72,10 +72,13 @@ FileMemo = dict[Path, tuple[tuple, object, list[Diagnostic]]]
 
 
 def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False,
-         cache: Cache | None = None) -> tuple[Site | None, list[Diagnostic]]:
+         cache: Cache | None = None, changed: Collection[str] | None = None
+         ) -> tuple[Site | None, list[Diagnostic]]:
     """Load site.yaml, strings and all items; `None` when the site settings are unusable.
 
-    With `memo`, a file whose size and modification time are unchanged is not read again;
+    With `memo`, a file whose size and modification time are unchanged is not read again
+    (with `changed`, the files saved since `memo` was filled, the others are not even looked
+    at);
     with `cache`, a file whose bytes were loaded before (by any process) is not parsed again.
     With `parallel`, a big tree's items are read by two processes (see `forks`).
     """
@@ -104,6 +107,14 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
     def load_item(source: SourceFile, found: list[Diagnostic]) -> Item | None:
         return digested(LOADERS[source.folder](source, config, found))
 
+    def remembered(source: SourceFile, loader):
+        kept = memo.get(source.path)
+        if changed is not None and kept is not None and kept[0][-1:] == (settings,) and \
+                str(source.path) not in changed:
+            problems.extend(kept[2])
+            return kept[1]
+        return _remembered(source, settings, memo, problems, loader, cache)
+
     if parallel:
         _load_in_forks([s for s in tree.files if s.folder in LOADERS and s.lang in codes],
                        load_item, settings, memo, cache)
@@ -114,16 +125,15 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
                 SourceRef(source.display), f"add '{source.lang}' to 'languages' in site.yaml "
                 "or move the file into " + " or ".join(f"'{c}/'" for c in codes)))
         elif source.folder == "strings":
-            loaded = _remembered(source, settings, memo, problems,
-                                 lambda s, found: _load_strings(s, found), cache)
+            loaded = remembered(source, lambda s, found: _load_strings(s, found))
             if loaded:
                 strings[source.lang] = loaded
         elif source.folder == "home":
-            home = _remembered(source, settings, memo, problems, _load_home, cache)
+            home = remembered(source, _load_home)
             if home:
                 homes[source.lang] = home
         elif source.folder in LOADERS:
-            item = _remembered(source, settings, memo, problems, load_item, cache)
+            item = remembered(source, load_item)
             if item is not None:
                 items.append(item)
             else:

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from . import downloads
 from .cache import Cache, code_version, fingerprint
 from .diagnostics import error
+from .home import journey_sorted
 from .markdown import Block
 from .model import Item
 from .plan import GROUP_TITLE, SECTION_OF, Route
@@ -70,15 +71,18 @@ def parts_of(renderer: Renderer, lang: str) -> list[Part]:
     the site's journey (`journey:` in site.yaml, the path a class follows), articles, letters,
     tips topics, in the journey's order. A pack of every item of a big site would be
     thousands of pages no class prints; a site without a journey packs its worksheets."""
-    listings = renderer.listings.get(lang, {})
-    journey = set(renderer.site.config.journey)
+    journey = renderer.site.config.journey
+    chosen = set(journey)
+    wanted = [item for item in renderer.layout.items if item.lang == lang and (
+        item.kind == "lesson" or item.kind in HANDOUT_KINDS and item.key in chosen)]
+    listed = {kind: journey_sorted([item for item in wanted if item.kind == kind], journey)
+              for kind in GROUP_TITLE}  # in the educators' page's order (`_listings`)
     sheets = [Part("worksheet", lesson, "educators_lessons", block)
-              for lesson in listings.get("lesson", [])
+              for lesson in listed["lesson"]
               for block in renderer.bodies[lesson.source.path].rendered.blocks
               if block.name == "worksheet"]
     return sheets + [Part("handout", item, section) for kind, section in GROUP_TITLE.items()
-                     if kind in HANDOUT_KINDS
-                     for item in listings.get(kind, []) if item.key in journey]
+                     if kind in HANDOUT_KINDS for item in listed[kind]]
 
 
 def pack_route(renderer: Renderer, lang: str) -> Route:

@@ -9,16 +9,16 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from . import forks
 from .cache import Cache, engine_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef, has_errors, note, sort_key
 from .discover import ContentTree, discover, display_path
-from .edits import LastBuild, quick_rebuild
 from .files import walk
 from .forks import can_fork, forked_map
-from .links import ExternalLink, PageLinks, check_links, scan, scan_pages, settle
+from .links import ExternalLink, PageLinks, check_links, scan, settle
 from .load import load
 from .lock import LOCK_NAME, UPDATE_LOCK, check_lock, lock_text
 from .memory import trim
@@ -30,16 +30,8 @@ from .plan import Plan, plan
 from .render import Job, Memo, Output, downloads_missing, letter_files, render
 from .search import build_index
 from .sitefiles import site_files, site_files_key
-from .validate import today, validate
-from .write import (
-    BuildLocked,
-    Staging,
-    locked_out,
-    replace_files,
-    update_site,
-    write_failed,
-    write_lock,
-)
+from .validate import Validated, today, validated
+from .write import BuildLocked, InPlace, Staging, locked_out, write_failed, write_lock
 
 __all__ = ["Options", "Result", "State", "build"]
 
@@ -51,22 +43,33 @@ STATIC = "static"
 @dataclass(frozen=True)
 class State:
     """What a build leaves for the next one in the same process (the dev server, `check`
-    with drafts): passed in and returned, never changed by the caller.
-
-    `memo` is still filled during the build that is given it (the content-addressed cache
-    is to replace it); everything else is a new value per build.
-    """
+    with drafts): passed in and returned, never changed after the build that made it."""
 
     memo: Memo = field(default_factory=Memo)
     """Loaded files, rendered bodies and pages by the fingerprint of their inputs."""
+    tree: ContentTree | None = None
+    """The content files the last build found (the next one finds the same when only files
+    it knows were saved)."""
+    validated: Validated | None = None
+    """The last build's checks across items."""
+    planned: tuple[Site, Plan] | None = None
+    """The last build's site and plan (kept when only what items show changed)."""
+    checked: Checked | None = None
+    """The last link check that found nothing broken."""
     written: Mapping[str, bytes] | None = None
-    """Files the last in-place build wrote (the dev server's live output); None: unknown."""
+    """What the output folder holds, when the dev server wrote it; None: unknown."""
     config: SiteConfig | None = None
     """The site settings of the last build that could read them."""
-    last: LastBuild | None = None
-    """The last in-place build, when it succeeded: the start of a quick rebuild."""
     drafts: tuple[str, ...] = ()
     """Files of the draft items the last build loaded."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A link check that passed: the files the site had and each page's scan."""
+
+    files: frozenset[str]
+    scans: Mapping[str, PageLinks]
 
 
 def build(options: Options, state: State | None = None, in_place: bool = False,
@@ -75,28 +78,27 @@ def build(options: Options, state: State | None = None, in_place: bool = False,
     whatever happened, so the next build starts from it."""
     cache = Cache(options.cache)
     try:
-        return _build(options, cache, state, in_place, changed)
+        return _build(options, cache, state or State(), in_place, changed)
     finally:
         cache.flush()
 
 
-def _build(options: Options, cache: Cache, state: State | None = None, in_place: bool = False,
-           changed: set[str] | None = None) -> tuple[Result, State]:
+def _build(options: Options, cache: Cache, state: State, in_place: bool,
+           changed: set[str] | None) -> tuple[Result, State]:
     """Run every stage; write only when no stage found an error. Returns the result and the
     state the next build in this process starts from.
 
-    `in_place` updates the output folder file by file, writing only files that changed
-    (each atomically), for the dev server; otherwise a complete new folder is swapped in.
-    `changed` names the files changed since the last in-place build, when known: an edit to
-    the text of articles or pages then renders only their pages (see `edits`).
+    Every kind of build is these stages. What is unchanged since the last build is not made
+    again: from `state` (the dev server's earlier builds, in memory) or from the cache (any
+    earlier build). `changed` names the files saved since the last build, when known (the dev
+    server's watcher), so the others are not even looked at.
+
+    `in_place` (the dev server) writes each changed file into the output folder as it is made
+    and forks nothing; otherwise a complete new folder is made beside it and swapped in.
     """
-    state = State() if state is None else state
     started = time.perf_counter()
-    if in_place and changed and state.last is not None and state.written is not None:
-        quick = _quick(options, state, changed, started)
-        if quick is not None:
-            return quick
-    state = replace(state, last=None)
+    memo, last_tree = state.memo.copy(), state.tree
+    state = replace(state, memo=memo, tree=None)
     problems: list[Diagnostic] = []
     if not (options.content / "site.yaml").is_file():
         return Result([_missing_site_yaml(options.content)]), state
@@ -104,8 +106,10 @@ def _build(options: Options, cache: Cache, state: State | None = None, in_place:
         return Result([Diagnostic("error", "missing-templates", "templates folder not found",
                                   SourceRef(display_path(options.templates)),
                                   "pass --templates DIR or create templates/")]), state
-    tree = discover(options.content)
-    site, found = load(tree, state.memo.files, parallel=not in_place, cache=cache)
+    tree = discover(options.content, last_tree, changed)
+    site, found = load(tree, memo.files, parallel=not in_place, cache=cache,
+                       changed=changed if tree is last_tree else None)
+    state = replace(state, tree=tree)
     problems += found
     if site is None:
         return _finish(problems, started), state
@@ -113,11 +117,14 @@ def _build(options: Options, cache: Cache, state: State | None = None, in_place:
         site = replace(site, config=replace(site.config, base_url=options.base_url))
     state = replace(state, config=site.config,
                     drafts=tuple(sorted(item.source.path for item in site.items if item.draft)))
-    problems += validate(site, today())
+    checks = validated(site, today(), state.validated)
+    state = replace(state, validated=checks)
+    problems += checks.problems
     if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
            for d in problems):  # every page depends on these: rendering would only repeat
         return _finish(problems, started), state  # the same error once per page
-    layout = plan(site, include_drafts=options.drafts)
+    layout = plan(site, include_drafts=options.drafts, previous=state.planned)
+    state = replace(state, planned=(site, layout))
     problems += layout.problems
     copies = static_files(options.templates)
     downloads = _download_paths(layout)
@@ -125,38 +132,21 @@ def _build(options: Options, cache: Cache, state: State | None = None, in_place:
     later = {OFFLINE_ZIP} if offline else set()  # made from the finished folder (`finish`)
     known = {route.url for route in layout.routes} | set(copies) | downloads | later
     job = Job(site, layout, options.templates, known, cache)
-    if in_place:  # the dev server: reuse unchanged pages of the last build, write changes
-        output = render(job, state.memo, options.progress)
-        files = site_files_of(site, layout, state.memo, cache)
-        output = replace(output, pages=output.pages | files, paths=(*output.paths, *files))
-        scans = scan_pages(output.pages, site.config.base_url, state.memo.links)
-        checked, external, _ = _check(options, site, layout, output, scans, copies, tree,
-                                      later)
-        problems = [*problems, *output.problems, *checked]
-        written = 0
-        if options.write and not has_errors(problems):
-            found, written = update_site(options.out, output.pages, copies, state.written)
-            problems += found
-            state = replace(state, written=None if found else dict(output.pages))
-        result = _summary(problems, started, layout, output, copies, downloads, written,
-                          external)
-        if result.ok and state.written is not None and output.renderer is not None:
-            state = replace(state, last=LastBuild.of(
-                tree, site, layout, output.renderer, scans,
-                set(output.paths) | set(copies) | later, result))
-        return result, state
     external: list[ExternalLink] = []
     lock_update: str | None = None
+    out = _output(options, state, in_place)
     try:
-        with Staging(options.out) if options.write else contextlib.nullcontext() as staging:
-            output, scans = render_in_parallel(job, staging, options.progress)
-            for rel, source in copies.items() if staging is not None else ():
-                staging.copy(rel, source)
+        with out if out is not None else contextlib.nullcontext():
+            output, scans = render_in_parallel(job, out, options.progress,
+                                               memo if in_place else None)
+            for rel, source in copies.items() if out is not None else ():
+                out.copy(rel, source)
             problems += output.problems
-            checked, external, lock_update = _check(options, site, layout, output, scans,
-                                                    copies, tree, later)
+            checked, external, lock_update, passed = _check(
+                options, site, layout, output, scans, copies, tree, later, state.checked)
             problems += checked
-            if staging is not None and not has_errors(problems):
+            state = replace(state, checked=passed)
+            if out is not None and not has_errors(problems):
                 def finish(folder: Path) -> list[Diagnostic]:
                     """The search index, then the offline copy, of the complete new site."""
                     found = build_index(folder, site.config, cache) if options.search else []
@@ -164,49 +154,50 @@ def _build(options: Options, cache: Cache, state: State | None = None, in_place:
                         write_offline(folder, site)
                     return found
 
-                problems += staging.swap_in([*output.paths, *copies], finish)
+                problems += out.swap_in([*output.paths, *copies], finish)
     except BuildLocked as exc:
         return _finish([*problems, locked_out(options.out, exc)], started), state
     except OSError as exc:
-        return _finish([*problems, write_failed(options.out, exc)], started), state
+        return _finish([*problems, write_failed(options.out, exc, kept=not in_place)],
+                       started), _written(state, out)
+    state = _written(state, out)
     problems += _record_lock(options, problems, lock_update)
-    written = len(output.paths) + len(copies) if options.write and \
-        not has_errors(problems) else 0
+    written = out.written if out is not None else 0
     return _summary(problems, started, layout, output, copies, downloads, written,
                     external), state
 
 
-def _quick(options: Options, state: State, changed: set[str], started: float
-           ) -> tuple[Result, State] | None:
-    """The quick rebuild of an edit to item text, or None when it needs a full build."""
-    assert state.last is not None and state.written is not None
-    written: dict[str, bytes] = {}
-
-    def write(pages: dict[str, bytes]) -> bool:
-        if replace_files(options.out, pages):
-            return False
-        written.update(pages)
-        return True
-
-    problems = quick_rebuild(state.last, changed, state.memo, write)
-    state = replace(state, written={**state.written, **written})
-    if problems is None:
+def _output(options: Options, state: State, in_place: bool) -> Staging | InPlace | None:
+    """Where the build writes: the output folder itself (the dev server), a new folder
+    swapped in when complete, or nowhere (`check`)."""
+    if not options.write:
         return None
-    return replace(state.last.summary, diagnostics=sorted(problems, key=sort_key),
-                   seconds=time.perf_counter() - started, rendered=len(written),
-                   written=len(written)), state
+    return InPlace(options.out, state.written) if in_place else Staging(options.out)
+
+
+def _written(state: State, out: Staging | InPlace | None) -> State:
+    """The state, knowing what the dev server's output folder now holds."""
+    return replace(state, written=out.held) if isinstance(out, InPlace) else state
 
 
 def _check(options: Options, site, layout, output: Output, scans, copies, tree: ContentTree,
-           later: set[str]) -> tuple[list[Diagnostic], list[ExternalLink], str | None]:
+           later: set[str], last: Checked | None
+           ) -> tuple[list[Diagnostic], list[ExternalLink], str | None, Checked | None]:
     """Links and anchors of the new site, and the published URLs it must keep: the problems,
-    the external links (listed by `check`) and, for `--update-lock`, the lock to record."""
+    the external links (listed by `check`), for `--update-lock` the lock to record, and the
+    check to start from next time when it passed.
+
+    After a check that passed (`last`), only the pages whose scan changed are checked again,
+    when the site has the same files and those pages the same ids (links to them still
+    hold)."""
     problems: list[Diagnostic] = []
     if output.problems:
-        return problems, [], None
-    broken, external = check_links(
-        scans, set(output.paths) | set(copies) | later,
-        _locator(layout, output, options.templates), list_external=not options.write)
+        return problems, [], None, None
+    files = frozenset(output.paths) | frozenset(copies) | later
+    only = _recheck(last, files, scans) if options.write else None
+    locate = cache(lambda: _locator(layout, output, options.templates))  # made if needed
+    broken, external = check_links(scans, files, lambda *link: locate()(*link),
+                                   list_external=not options.write, only=only)
     problems += broken
     lock_update = None
     if not has_errors(problems) and not options.drafts:
@@ -215,7 +206,19 @@ def _check(options: Options, site, layout, output: Output, scans, copies, tree: 
             lock_update = lock_text(set(urls) | anchors)
         elif site.lock is not None:
             problems += check_lock(site.lock, urls, anchors, unloaded_urls(site, tree))
-    return problems, external, lock_update
+    return problems, external, lock_update, \
+        None if has_errors(problems) else Checked(files, scans)
+
+
+def _recheck(last: Checked | None, files: frozenset[str], scans: Mapping[str, PageLinks]
+             ) -> list[str] | None:
+    """The pages to check again after `last`, or None for all of them."""
+    if last is None or last.files != files or last.scans.keys() != scans.keys():
+        return None
+    changed = [path for path, scan in scans.items() if last.scans[path] is not scan]
+    if any(last.scans[path].ids != scans[path].ids for path in changed):
+        return None
+    return changed
 
 
 def _record_lock(options: Options, problems: list[Diagnostic], lock_update: str | None
@@ -237,22 +240,35 @@ def _summary(problems, started, layout, output, copies, downloads, written,
 
 
 class _Sink:
-    """Takes each rendered file: writes it into the new site and keeps only what the link
-    check still needs of it (`links.settle`): `planned` are the files the site will have."""
+    """Takes each rendered file: writes it into the new site and keeps what the link check
+    needs of it: `planned` are the files the site will have.
 
-    def __init__(self, staging: Staging | None, base_url: str, planned: set[str],
-                 cache: Cache) -> None:
-        self.staging = staging
+    A build of its own keeps only the links still to check (`links.settle`); the dev server's
+    keep whole scans in `memo` while a page's bytes are the same object, so a rebuild scans
+    only the pages that changed.
+    """
+
+    def __init__(self, out: Staging | InPlace | None, base_url: str, planned: set[str],
+                 cache: Cache, memo: dict[str, tuple[bytes, PageLinks]] | None) -> None:
+        self.out = out
         self.base_url = base_url
         self.planned = planned
         self.cache = cache
+        self.memo = memo
         self.scans: dict[str, PageLinks] = {}
 
     def __call__(self, path: str, data: bytes) -> None:
-        if self.staging is not None:
-            self.staging.put(path, data)
-        if path.endswith(".html"):
+        if self.out is not None:
+            self.out.put(path, data)
+        if not path.endswith(".html"):
+            return
+        if self.memo is None:
             self.scans[path] = settle(self._scan(path, data), path, self.planned)
+            return
+        kept = self.memo.get(path)
+        if kept is None or kept[0] is not data:
+            kept = self.memo[path] = (data, self._scan(path, data))
+        self.scans[path] = kept[1]
 
     def _scan(self, path: str, data: bytes) -> PageLinks:
         """`links.scan`, kept in the cache by the page's bytes, address and the base URL."""
@@ -267,24 +283,27 @@ class _Sink:
         return found
 
 
-def render_in_parallel(job: Job, staging: Staging | None, progress
+def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: Memo | None
                        ) -> tuple[Output, dict[str, PageLinks]]:
     """Render (and write) the languages in separate processes when the site is big enough.
 
     This process renders the first share itself and forked workers the others (one process
     fewer holding a copy of what it touches). Each writes its pages straight into the staging
     folder and keeps only their bodies without HTML and what the link check still needs, so
-    no process holds the whole site in memory.
+    no process holds the whole site in memory. With `memo` (the dev server, which runs
+    threads and must not fork) this process renders all, reusing what `memo` holds.
     """
     site, layout, known = job.site, job.layout, job.known
     pages = {route.url for route in layout.routes}  # the others in `known` are files already
     planned = {route.path for route in layout.routes} | (known - pages)
-    sink = _Sink(staging, site.config.base_url, planned, job.cache)
+    sink = _Sink(out, site.config.base_url, planned, job.cache,
+                 memo.links if memo is not None else None)
     codes = [lang.code for lang in site.config.languages]
     workers = min(len(codes), os.cpu_count() or 1)
-    if workers < 2 or len(layout.routes) < forks.PARALLEL_FROM or not can_fork():
-        output = render(job, progress=progress, sink=sink)
-        files = site_files_of(site, layout, cache=job.cache)
+    if memo is not None or workers < 2 or len(layout.routes) < forks.PARALLEL_FROM or \
+            not can_fork():
+        output = render(job, memo, progress=progress, sink=sink)
+        files = site_files_of(site, layout, memo, job.cache)
         for path, data in files.items():
             sink(path, data)
         return replace(output, paths=(*output.paths, *files)), sink.scans
@@ -300,7 +319,7 @@ def render_in_parallel(job: Job, staging: Staging | None, progress
         output = render(replace(job, layout=view), langs=set(codes[number::workers]), sink=sink)
         light = {path: body.light() for path, body in output.bodies.items()}
         trim()  # what rendering freed goes back to the system before the results are collected
-        return replace(output, bodies=light, renderer=None), sink.scans
+        return replace(output, bodies=light), sink.scans
 
     def write_site_files() -> None:
         """The sitemap and feeds, written first: what making them took is freed at once."""
@@ -329,6 +348,8 @@ def site_files_of(site: Site, layout: Plan, memo: Memo | None = None,
                   cache: Cache | None = None) -> dict[str, bytes]:
     """The sitemap, feeds and robots.txt, made here alone for every kind of build, and made
     again only when what they show changed (kept in `memo` by the dev server, in `cache`)."""
+    if memo is not None and memo.keys is not None and memo.keys.kept and memo.site_files[0]:
+        return memo.site_files[1]
     key = fingerprint("site files", site_files_key(site, layout), engine_version())
     if memo is not None and memo.site_files[0] == key:
         return memo.site_files[1]

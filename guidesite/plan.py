@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .diagnostics import Diagnostic, SourceRef, error
 from .model import SECTIONS, Item, Site
@@ -49,7 +50,7 @@ class Route:
     alternates: tuple[Alternate, ...] = ()
     """The page in the site's other languages, in site.yaml order."""
 
-    @property
+    @cached_property
     def path(self) -> str:
         """Output file, relative to the output folder."""
         return self.url if self.url.endswith(".html") else self.url + "index.html"
@@ -67,6 +68,8 @@ class Plan:
     items: tuple[Item, ...]
     """The items that are built (drafts only when asked for)."""
     problems: tuple[Diagnostic, ...] = field(default=())
+    drafts: bool = False
+    """Whether drafts were asked for."""
 
 
 def item_url(site: Site, item: Item) -> str:
@@ -85,8 +88,17 @@ def handout_url(site: Site, item: Item) -> str:
             f"{language.sections[SECTION_OF[item.kind]]}/{item.slug}/")
 
 
-def plan(site: Site, include_drafts: bool = False) -> Plan:
-    """Lay out the site: one route per page, translations linked, URL collisions reported."""
+def plan(site: Site, include_drafts: bool = False,
+         previous: tuple[Site, Plan] | None = None) -> Plan:
+    """Lay out the site: one route per page, translations linked, URL collisions reported.
+
+    `previous` is the last build's site and plan: when no item changed its place (only what
+    it shows), that plan is kept, its routes showing the items of now.
+    """
+    if previous is not None:
+        kept = _kept(site, include_drafts, *previous)
+        if kept is not None:
+            return kept
     items = tuple(i for i in site.items if include_drafts or not i.draft)
     languages = site.config.languages
     urls = {id(item): item_url(site, item) for item in items}
@@ -136,7 +148,33 @@ def plan(site: Site, include_drafts: bool = False) -> Plan:
         keys[lang][key] = f"{lang}/"
     for item in items:
         keys[item.lang].setdefault(item.key, urls[id(item)])
-    return Plan(tuple(routes), keys, items, tuple(_collisions(routes, site.config.source)))
+    return Plan(tuple(routes), keys, items, tuple(_collisions(routes, site.config.source)),
+                include_drafts)
+
+
+def _place(item: Item) -> tuple:
+    """What decides an item's routes: its file, kind, language, key, slug, aliases, draft."""
+    return (item.source.path, item.kind, item.lang, item.key, item.slug, item.aliases,
+            item.draft)
+
+
+def _kept(site: Site, include_drafts: bool, old_site: Site, old: Plan) -> Plan | None:
+    """`old` with the items of `site`, or None when some route may differ."""
+    if old.problems or old.drafts != include_drafts or old_site.config != site.config or \
+            old_site.unloaded != site.unloaded or len(old_site.items) != len(site.items):
+        return None
+    now: dict[int, Item] = {}
+    for before, after in zip(old_site.items, site.items, strict=True):
+        if before is not after:
+            if _place(before) != _place(after):
+                return None
+            now[id(before)] = after
+    if not now:
+        return old
+    return replace(old, items=tuple(now.get(id(item), item) for item in old.items),
+                   routes=tuple(replace(route, item=now[id(route.item)])
+                                if route.item is not None and id(route.item) in now else route
+                                for route in old.routes))
 
 
 GENERATED = ("sitemap.xml", "robots.txt", "feed.xml", "404.html", "index.html")

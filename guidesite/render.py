@@ -7,7 +7,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from . import downloads, pack
 from . import letters as letters_module
-from .bodies import Bodies, Body
+from .bodies import Bodies, Body, BodyMemo
 from .cache import Cache, code_version, engine_version, fingerprint
 from .cartridge import cartridge_path
 from .depends import LISTING_KINDS, PageKeys, template_fingerprints
@@ -36,16 +36,25 @@ from .urls import relative
 
 @dataclass
 class Memo:
-    """What a build keeps for the next build in the same process (the dev server)."""
+    """What a build keeps for the next build in the same process (the dev server): each build
+    fills a copy (`copy`) of the last one's, so a build never changes what another holds."""
 
     files: FileMemo = field(default_factory=dict)
-    bodies: dict[str, tuple[str, Body]] = field(default_factory=dict)
+    bodies: dict[str, BodyMemo] = field(default_factory=dict)
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     """Output path -> (fingerprint of its inputs, its bytes)."""
     links: dict = field(default_factory=dict)
     """Output path -> (bytes, their scan by the link checker)."""
     site_files: tuple[str, dict[str, bytes]] = ("", {})
     """(fingerprint of what they show, the feeds, sitemap and robots.txt)."""
+    keys: PageKeys | None = None
+    """The last build's page keys: the next build's start (see `PageKeys`)."""
+    downloads: dict[str, tuple[Letter, object, dict[str, bytes]]] = field(default_factory=dict)
+    """Letter path -> (the letter, its language's strings, its downloads)."""
+
+    def copy(self) -> Memo:
+        return Memo(dict(self.files), dict(self.bodies), dict(self.pages), dict(self.links),
+                    self.site_files, self.keys, dict(self.downloads))
 
 
 @dataclass(frozen=True)
@@ -61,10 +70,6 @@ class Output:
     """How many pages were rendered anew (the others were unchanged and reused)."""
     paths: tuple[str, ...] = ()
     """Every output path made, also those handed to a sink instead of kept in `pages`."""
-    renderer: Renderer | None = None
-    """What rendered the pages, kept by the dev server to re-render single pages."""
-
-
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,9 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
     item_urls = {r.item.source.path: r.url for r in layout.routes
                  if r.item and r.kind == r.item.kind}
     bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, langs, cache)
-    key_of = PageKeys(site, layout, bodies, template_fingerprints(templates),
-                      engine_version()) if memo is not None or cache.folder else None
+    key_of = PageKeys(site, layout, bodies, template_fingerprints(templates), engine_version(),
+                      memo.keys if memo is not None else None) \
+        if memo is not None or cache.folder else None
     renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
     default = site.config.default_language
     routes = sorted((r for r in layout.routes if langs is None or (r.lang or default) in langs),
@@ -115,7 +121,7 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
         if progress is not None and number % 25 == 0:
             progress(number, len(routes))
         if isinstance(route.item, Letter) and route.kind == "letter":
-            for name, data in letter_files(site, route.item, cache).items():
+            for name, data in _letter_files(site, route.item, cache, memo).items():
                 emit(route.url + name, data)
         if route.kind == "educators":
             for path, data in pack.pack_files(renderer, route).items():
@@ -137,16 +143,28 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
             memo.pages[route.path] = (key, data)
     done = bodies.complete()
     problems = [p for body in done.values() for p in body.problems] + renderer.problems
+    if memo is not None:
+        memo.keys = key_of
     return Output(pages, done, renderer.link_sources, tuple(problems), renderer.made,
-                  tuple(paths), renderer)
+                  tuple(paths))
+
+
+def _letter_files(site: Site, letter: Letter, cache: Cache, memo: Memo | None
+                  ) -> dict[str, bytes]:
+    """`letter_files`, kept in `memo` while the letter and its language's strings are the
+    same objects (the dev server's rebuilds look nothing up)."""
+    strings = site.strings.get(letter.lang)
+    kept = memo.downloads.get(letter.source.path) if memo is not None else None
+    if kept is not None and kept[0] is letter and kept[1] is strings:
+        return kept[2]
+    files = letter_files(site, letter, cache)
+    if memo is not None:
+        memo.downloads[letter.source.path] = (letter, strings, files)
+    return files
 
 
 class Renderer:
-    """Renders single pages of one build; what every page shares is made once, here.
-
-    The dev server keeps it after a build, so that after an edit to one item's text it can
-    render just that item's pages (see `edits`).
-    """
+    """Renders single pages of one build; what every page shares is made once, here."""
 
     def __init__(self, site: Site, layout: Plan, templates: Path, known: set[str],
                  cache: Cache, bodies: Bodies, item_urls: dict[str, str]) -> None:
@@ -159,16 +177,13 @@ class Renderer:
         self.cache = cache
         self.bodies = bodies
         self.item_urls = item_urls
-        self.by_key = {(item.lang, item.key): item for item in layout.items}
-        self.tips_about = _tips_index(layout)
+        self.layout = layout
         compiled = jinja2.FileSystemBytecodeCache(str(cache.folder / "jinja")) if (
             cache.folder is not None and _mkdir(cache.folder / "jinja")) \
             else MemoryBytecodeCache()
         self.envs = {lang.code: _environment(site, templates, lang.code, compiled)
                      for lang in site.config.languages}
         self.envs[""] = self.envs[site.config.default_language]
-        self.listings = {lang.code: _listings(layout, lang.code, site.config.journey)
-                         for lang in site.config.languages}
         self.keys = layout.keys
         self.base_path = urlsplit(site.config.base_url).path
         self.problems: list[Diagnostic] = []
@@ -180,14 +195,20 @@ class Renderer:
         """Pages rendered by their template (not taken from a cache)."""
         self._shared: dict[tuple[str, str, str], _Fragment] = {}
 
-    def swap(self, old: Item, new: Item, body: Body) -> None:
-        """Show `new` (with its rendered `body`) wherever `old` was shown."""
-        self.bodies[new.source.path] = body
-        self.by_key[(new.lang, new.key)] = new
-        for entries in self.listings[new.lang].values():
-            entries[:] = [new if entry is old else entry for entry in entries]
-        for entries in self.tips_about.values():
-            entries[:] = [(new if topic is old else topic, tip) for topic, tip in entries]
+    @cached_property
+    def by_key(self) -> dict[tuple[str, str], Item]:
+        """(language, key) -> the item (made when a page first needs it, like the two below:
+        a rebuild of one page needs few)."""
+        return {(item.lang, item.key): item for item in self.layout.items}
+
+    @cached_property
+    def tips_about(self) -> dict[tuple[str, str], list[tuple[TipTopic, Tip]]]:
+        return _tips_index(self.layout)
+
+    @cached_property
+    def listings(self) -> dict[str, dict[str, list[Item]]]:
+        return {lang.code: _listings(self.layout, lang.code, self.site.config.journey)
+                for lang in self.site.config.languages}
 
     def cached_page(self, route: Route, key: str) -> bytes | None:
         """`page`, kept in the cache by `key` (the fingerprint of all it shows) with where its
@@ -275,7 +296,8 @@ class Renderer:
         site, bodies, item_urls, by_key = self.site, self.bodies, self.item_urls, self.by_key
         keys = self.keys[route.lang or site.config.default_language]
         item = route.item
-        listings = self.listings.get(route.lang, {})
+        listings = self.listings.get(route.lang, {}) if route.kind in (
+            *LISTING_KINDS, "pack") else {}  # (a page of one item needs none: made if needed)
 
         def url_of(entry: Item) -> str:
             return item_urls[entry.source.path]

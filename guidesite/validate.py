@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass, replace
 
 from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
@@ -35,6 +36,52 @@ def source_fingerprint(item: Item) -> str:
     if isinstance(item, Lesson):
         parts += [item.audience, item.duration, item.goals, item.prepare, item.uses]
     return fingerprint(*parts)[:12]
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A site and what `validate` found in it, for the next build to start from."""
+
+    site: Site
+    today: dt.date | None
+    problems: tuple[Diagnostic, ...]
+
+
+def validated(site: Site, today: dt.date | None = None, previous: Validated | None = None
+              ) -> Validated:
+    """`validate`, starting from `previous`: when only the body text of items changed
+    (nothing these checks read but whether a translation lags), the rest of its problems
+    still hold."""
+    texts = _texts_changed(previous, site, today) if previous is not None else None
+    if texts is not None:
+        assert previous is not None
+        keys = {item.key for item in texts}
+        problems = [p for p in previous.problems if p.code != "outdated-translation"
+                    or not _of_key(site, p.where.path, keys)]
+        return Validated(site, today, (*problems, *outdated(site, keys)))
+    return Validated(site, today, tuple(validate(site, today)))
+
+
+def _texts_changed(previous: Validated, site: Site, today: dt.date | None
+                   ) -> list[Item] | None:
+    """The items whose body text alone changed since `previous`, or None when anything else
+    did."""
+    old = previous.site
+    if previous.today != today or old.config != site.config or old.unloaded != site.unloaded \
+            or old.homes != site.homes or len(old.items) != len(site.items):
+        return None
+    texts = []
+    for before, after in zip(old.items, site.items, strict=True):
+        if before is after:
+            continue
+        if replace(after, body=before.body, digest=before.digest) != before:
+            return None
+        texts.append(after)
+    return texts
+
+
+def _of_key(site: Site, path: str, keys: set[str]) -> bool:
+    return any(item.source.path == path and item.key in keys for item in site.items)
 
 
 def validate(site: Site, today: dt.date | None = None) -> list[Diagnostic]:

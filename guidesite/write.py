@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef, error
-from .files import write_atomic
+from .files import walk, write_atomic
 
 STAGING = ".{name}.tmp-{pid}"
 RETIRED = ".{name}.old-{pid}"
@@ -46,6 +46,7 @@ class Staging:
         self._lock = output_lock(self.out)
         self._made: set[str] = set()
         self._reused = False
+        self.written = 0
 
     def __enter__(self) -> Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -88,6 +89,7 @@ class Staging:
             self._made.add(parent)
         elif self._reused and _holds(target, data):
             return  # the spare folder has it already: no write, no new disk blocks
+        self.written += 1
         try:
             file = os.open(target, _WRITE, 0o666)  # an existing file is rewritten in place
         except IsADirectoryError:  # a folder of the reused folder
@@ -214,63 +216,70 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def update_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
-                previous: Mapping[str, bytes] | None) -> tuple[list[Diagnostic], int]:
-    """Bring `out` up to date file by file: write what changed, delete what is gone.
+class InPlace:
+    """The dev server's output folder, brought up to date file by file as files are made: a
+    file is written (to a temporary name, renamed over the old one, so a reader never sees
+    half of it) only when its bytes changed; `swap_in` then removes what the site no longer
+    has. The same interface as `Staging`, without the swap: the dev server holds the
+    output's lock while it serves.
 
-    For the dev server, where a rebuild must take milliseconds: each file is written to a
-    temporary name and renamed over the old one, so a reader never sees half a file.
-    `previous` is what the last call wrote (None: unknown, so everything is written).
+    `held` is what the folder holds, as the last build left it (None: unknown, so files are
+    compared with the disk); `held` is brought up to date as files are written.
     """
-    out = out.absolute()
-    written = 0
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        known = previous or {}
-        for rel, data in files.items():
-            if known.get(rel) is data or (rel in known and known[rel] == data) or (
-                    previous is None and _holds(out / rel, data)):
-                continue
-            write_atomic(out / rel, data)
-            written += 1
-        for rel, source in copies.items():
-            target = out / rel
-            stat = source.stat()
-            if previous is not None and target.exists() and target.stat().st_mtime_ns >= \
-                    stat.st_mtime_ns and target.stat().st_size == stat.st_size:
-                continue
-            write_atomic(target, source.read_bytes())
-            written += 1
-        if previous is None:
-            wanted = {out / rel for rel in (*files, *copies)}
-            stale = [p for p in out.rglob("*") if p.is_file() and p not in wanted
-                     and "pagefind" not in p.relative_to(out).parts]
+
+    def __init__(self, out: Path, held: Mapping[str, bytes] | None) -> None:
+        self.folder = out.absolute()
+        self.known = held is not None
+        self.held: dict[str, bytes] = dict(held or {})
+        self.written = 0
+
+    def __enter__(self) -> InPlace:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        pass
+
+    def put(self, rel: str, data: bytes) -> None:
+        kept = self.held.get(rel)
+        if kept is data or kept == data or (not self.known and kept is None and _holds(
+                os.path.join(self.folder, rel), data)):
+            self.held[rel] = data
+            return
+        write_atomic(self.folder / rel, data)
+        self.held[rel] = data
+        self.written += 1
+
+    def copy(self, rel: str, source: Path) -> None:
+        """A static file: written when its size or time says it changed."""
+        target = self.folder / rel
+        stat = source.stat()
+        with contextlib.suppress(OSError):
+            now = target.stat()
+            if now.st_mtime_ns >= stat.st_mtime_ns and now.st_size == stat.st_size:
+                return
+        write_atomic(target, source.read_bytes())
+        self.written += 1
+
+    def swap_in(self, files: Collection[str],
+                finish: Callable[[Path], list[Diagnostic]] | None = None) -> list[Diagnostic]:
+        """Remove what the folder holds besides `files` (and the search index), then `finish`."""
+        keep = set(files)
+        if self.known:
+            stale = [rel for rel in self.held if rel not in keep]
         else:
-            stale = [out / rel for rel in previous if rel not in files]
-        for path in stale:
-            path.unlink(missing_ok=True)
-    except OSError as exc:
-        return [write_failed(out, exc, kept=False)], written
-    return [], written
-
-
-def replace_files(out: Path, files: Mapping[str, bytes]) -> list[Diagnostic]:
-    """Write `files` into `out`, each atomically (the dev server's quick rebuild)."""
-    try:
-        for rel, data in files.items():
-            write_atomic(out.absolute() / rel, data)
-    except OSError as exc:
-        return [write_failed(out, exc, kept=False)]
-    return []
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether the file already has these bytes: the dev server's first build over an existing
-    site then writes only what changed, instead of replacing (and deleting) every file."""
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
+            stale = [rel for rel, entry in walk(self.folder) if entry.is_file()
+                     and rel not in keep and not rel.startswith("pagefind/")]
+        for rel in stale:
+            (self.folder / rel).unlink(missing_ok=True)
+            self.held.pop(rel, None)
+            for parent in Path(rel).parents[:-1]:  # folders left empty go too
+                try:
+                    (self.folder / parent).rmdir()
+                except OSError:
+                    break
+        self.known = True
+        return finish(self.folder) if finish is not None else []
 
 
 def write_lock(path: Path, text: str) -> list[Diagnostic]:
