@@ -48,7 +48,7 @@ STAGES = (  # (module, owner in it or "", function, label): where each stage is 
     ("guidesite.pipeline", "", "plan", "plan"),
     ("guidesite.pipeline", "", "static_files", "static files: list"),
     ("guidesite.pipeline", "", "downloads_missing", "downloads: look up the cache"),
-    ("guidesite.downloads", "", "letter_files", "downloads: read from the cache / make"),
+    ("guidesite.render", "", "letter_files", "downloads: read from the cache / make"),
     ("guidesite.render", "Renderer", "__init__", "Jinja environments, listings"),
     ("guidesite.markdown", "Markdown", "render", "Markdown (markdown-it-py + rules): floor"),
     ("guidesite.bodies", "", "measure", "readability (re-tokenises the text)"),
