@@ -7,10 +7,11 @@ paper letter's `{subject}` paragraph places it.
 Cost per letter (measured on 48 letters): .txt < 1 ms, .odt ~2 ms, .docx ~9 ms, .pdf ~20 ms,
 plus, once per process, ~0.4 s to import WeasyPrint and ~50 ms each for python-docx and odfpy.
 
-Determinism: the same letter and `DocumentMeta` always give the same bytes, whatever the clock,
-the process or the hash seed, so a rebuild does not change unchanged downloads.
 Each letter's downloads are kept in the build's cache by the fingerprint of what they show and
 of the code and libraries that make them (`letter_files`), so only a changed letter costs.
+
+Determinism: the same letter and `DocumentMeta` always give the same bytes, whatever the clock,
+the process or the hash seed, so a rebuild does not change unchanged downloads.
 
 - Every date written (document properties, PDF info) is `meta.date` at 00:00, never the clock.
 - .docx and .odt are zip files whose entries python-docx and odfpy stamp with the current time:
