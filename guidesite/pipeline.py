@@ -16,6 +16,7 @@ from . import forks
 from .cache import Cache, engine_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef, has_errors, note, sort_key
 from .discover import ContentTree, discover, display_path
+from .downloads import downloads_missing, letter_files
 from .files import walk
 from .forks import can_fork, forked_map
 from .links import ExternalLink, PageLinks, check_links, scan, settle
@@ -27,7 +28,7 @@ from .offline import OFFLINE_ZIP, write_offline
 from .options import Options, Result
 from .pack import make_packs
 from .plan import Plan, plan
-from .render import Job, Memo, Output, downloads_missing, letter_files, render
+from .render import Job, Memo, Output, render
 from .search import build_index
 from .sitefiles import site_files, site_files_key
 from .validate import Validated, today, validated
@@ -468,11 +469,10 @@ def static_files(templates: Path) -> dict[str, Path]:
 
 
 def _locator(layout, output: Output, templates: Path):
-    """Where a link in the output was written: Markdown line, template line, or template."""
+    """Where a link in the output was written: the template line rendering recorded, the
+    Markdown line of the body's link, or else the page's template."""
     item_by_path = {route.path: route.item for route in layout.routes if route.item}
     template_by_path = {route.path: route.template for route in layout.routes}
-    template_files = sorted(templates.glob("*.html"))
-    template_text: dict[Path, list[str]] = {}
 
     def locate(path: str, href: str) -> SourceRef:
         if (path, href) in output.link_sources:
@@ -483,11 +483,6 @@ def _locator(layout, output: Output, templates: Path):
             for link in body.rendered.links:
                 if link.href == href:
                     return SourceRef(item.source.path, link.line)
-        for file in template_files:
-            lines = template_text.setdefault(file, file.read_text("utf-8").splitlines())
-            for number, text in enumerate(lines, start=1):
-                if f'"{href}"' in text:
-                    return SourceRef(display_path(file), number)
         return SourceRef(display_path(templates / template_by_path.get(path, "base.html")))
 
     return locate

@@ -3,34 +3,28 @@
 from __future__ import annotations
 
 import json
-import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import jinja2
 from babel import Locale
-from babel.dates import format_date
 from markupsafe import Markup
 
-from . import downloads, pack
-from . import letters as letters_module
+from . import pack
 from .bodies import Bodies, Body, BodyMemo
-from .cache import Cache, code_version, engine_version, fingerprint
-from .cartridge import cartridge_path
+from .cache import Cache, engine_version, fingerprint
 from .depends import LISTING_KINDS, PageKeys, template_fingerprints
-from .diagnostics import Diagnostic, SourceRef, error
-from .discover import display_path
-from .downloads import FORMATS, DocumentMeta, letter_downloads
+from .diagnostics import Diagnostic, SourceRef
+from .downloads import FORMATS, letter_files
 from .home import journey_sorted, latest
 from .letters import as_data
 from .load import FileMemo
 from .model import Item, Lesson, Letter, Site, Tip, TipTopic
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
+from .templating import bytecode_cache, environment, link_source, template_problem
 from .urls import relative
 
 
@@ -178,10 +172,8 @@ class Renderer:
         self.bodies = bodies
         self.item_urls = item_urls
         self.layout = layout
-        compiled = jinja2.FileSystemBytecodeCache(str(cache.folder / "jinja")) if (
-            cache.folder is not None and _mkdir(cache.folder / "jinja")) \
-            else MemoryBytecodeCache()
-        self.envs = {lang.code: _environment(site, templates, lang.code, compiled)
+        compiled = bytecode_cache(cache)
+        self.envs = {lang.code: environment(site, templates, lang.code, compiled)
                      for lang in site.config.languages}
         self.envs[""] = self.envs[site.config.default_language]
         self.keys = layout.keys
@@ -240,13 +232,15 @@ class Renderer:
             self.cache.keep(key, svg)
         return svg
 
-    def link(self, from_route: Route, target: str) -> str:
+    def link(self, from_route: Route, target: str, at: tuple[str, int] | None = None) -> str:
+        """The href of site-root `target` on `from_route`'s page; a target that is not planned
+        is kept with `at`, the template and line the link is written on (see `templating`)."""
         # a not-found page is shown at any address, so its links start from the host's root
         href = (self.base_path + target if from_route.kind == "notfound"
                 else relative(from_route.url, target))
         if target.partition("#")[0] not in self.known:
-            self.link_sources[(from_route.path, href)] = _template_caller() or SourceRef(
-                display_path(self.templates / from_route.template))
+            self.link_sources[(from_route.path, href)] = link_source(
+                self.templates, at, from_route.template)
         return href
 
     def shared(self, name: str, route: Route) -> Markup:
@@ -275,15 +269,15 @@ class Renderer:
         targets: list[str] = []
         sources: list[tuple[str, SourceRef]] = []
 
-        def url(target: str) -> str:
+        def url(target: str, _at: tuple[str, int] | None = None) -> str:
             targets.append(target)
-            href = self.link(route, target)
+            href = self.link(route, target, _at)
             if (route.path, href) in self.link_sources:  # a target that is not planned
                 sources.append((href, self.link_sources[(route.path, href)]))
             return href
 
-        def key_url(key: str) -> str:
-            return url(keys[key]) if key in keys else ""
+        def key_url(key: str, _at: tuple[str, int] | None = None) -> str:
+            return url(keys[key], _at) if key in keys else ""
 
         html = self.envs[route.lang].get_template(name).render(
             url=url, key_url=key_url, key_target=keys.get,
@@ -308,11 +302,12 @@ class Renderer:
             "body": bodies[item.source.path] if item else None,
             "listings": listings,
             "section_items": listings.get(KIND_OF.get(route.section), []),
-            "url": lambda target: self.link(route, target),
+            "url": lambda target, _at=None: self.link(route, target, _at),
             "shared": lambda name: self.shared(name, route),
             "absolute": lambda target: site.config.base_url + target,
             "item_url": url_of,
-            "key_url": lambda key: self.link(route, keys[key]) if key in keys else "",
+            "key_url": lambda key, _at=None: self.link(route, keys[key], _at)
+            if key in keys else "",
             "key_target": keys.get,
             "body_of": lambda entry: bodies[entry.source.path],
             "text_of": lambda entry: Markup(bodies.render(entry, at=route.url).rendered.html),
@@ -346,20 +341,8 @@ class Renderer:
         try:
             return self.envs[route.lang].get_template(route.template).render(context) \
                 .encode("utf-8")
-        except jinja2.TemplateNotFound as exc:
-            where = SourceRef(display_path(self.templates / str(exc.name)))
-            self._report(error("missing-template", f"template '{exc.name}' not found", where,
-                               f"create {where.path}"), "")
-        except jinja2.TemplateSyntaxError as exc:
-            where = SourceRef(display_path(Path(exc.filename or
-                                                self.templates / route.template)), exc.lineno)
-            self._report(error("template-syntax", exc.message or "syntax error", where,
-                               "see https://jinja.palletsprojects.com/templates/"),
-                         exc.message or "")
         except Exception as exc:  # a template bug: report it where the template says it
-            where = _template_line(exc, self.templates, route.template)
-            self._report(error("template-error", f"{type(exc).__name__}: {exc}", where,
-                               _template_hint(exc)), str(exc))
+            self._report(*template_problem(exc, self.templates, route.template))
         return None
 
     def _home_context(self, route: Route) -> dict:
@@ -446,67 +429,6 @@ def _letter_context(site: Site, letter: Letter, by_key: dict, bodies: dict) -> d
     }
 
 
-def letter_files(site: Site, letter: Letter, cache: Cache) -> dict[str, bytes]:
-    """`<slug>.<format>` -> bytes of each download, from the cache when the letter is unchanged."""
-    meta = _document_meta(site, letter)
-    key = _downloads_key(meta, letter)
-    found = {fmt: cache.get(f"{key}.{fmt}") for fmt in FORMATS}
-    if any(data is None for data in found.values()):
-        found = letter_downloads(letter, meta)
-        for fmt, data in found.items():
-            cache.put(f"{key}.{fmt}", data)
-    return {f"{letter.slug}.{fmt}": found[fmt] for fmt in FORMATS}
-
-
-def downloads_missing(site: Site, letters: list[Letter], cache: Cache) -> bool:
-    """Whether some letter's downloads must be made (they are not in the cache)."""
-    keys = (_downloads_key(_document_meta(site, letter), letter) for letter in letters)
-    return any(not cache.has(f"{key}.{fmt}") for key in keys for fmt in FORMATS)
-
-
-def _document_meta(site: Site, letter: Letter) -> DocumentMeta:
-    return DocumentMeta(title=letter.title,
-                        subject_label=site.strings[letter.lang].values["letter_subject"],
-                        author="", date=letter.updated or letter.date,
-                        lang=letter.lang)
-
-
-def _downloads_key(meta: DocumentMeta, letter: Letter) -> str:
-    return fingerprint(DOWNLOADS_CODE, meta, letter.subject, letter.paragraphs, letter.fields)
-
-
-DOWNLOADS_CODE = code_version(downloads, letters_module,
-                              packages=("python-docx", "odfpy", "weasyprint", "pydyf"))
-"""Changes when the code or libraries that make the downloads change, invalidating the cache."""
-
-
-def _template_caller() -> SourceRef | None:
-    """The template file and line whose code is running, found on the call stack."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        template = frame.f_globals.get("__jinja_template__")
-        if template is not None and template.filename:
-            line = template.get_corresponding_lineno(frame.f_lineno)
-            return SourceRef(display_path(Path(template.filename)), line)
-        frame = frame.f_back
-    return None
-
-
-def _template_line(exc: Exception, templates: Path, fallback: str) -> SourceRef:
-    root = str(templates.resolve())
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename and str(Path(frame.filename).resolve()).startswith(root):
-            return SourceRef(display_path(Path(frame.filename)), frame.lineno or 0)
-    return SourceRef(display_path(templates / fallback), 0)
-
-
-def _template_hint(exc: Exception) -> str:
-    if isinstance(exc, jinja2.UndefinedError):
-        return ("a name the template uses is not defined: for an interface string, add it to "
-                "every language's strings.yaml")
-    return "fix the template at this line"
-
-
 def _listings(layout: Plan, lang: str, journey: tuple[str, ...]) -> dict[str, list[Item]]:
     """Items of one language by kind, for home and section pages: in the journey's order, the
     items it does not list after them, newest first."""
@@ -515,67 +437,3 @@ def _listings(layout: Plan, lang: str, journey: tuple[str, ...]) -> dict[str, li
         if item.lang == lang:
             by_kind.setdefault(item.kind, []).append(item)
     return {kind: journey_sorted(items, journey) for kind, items in by_kind.items()}
-
-
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates shared by the languages' environments within one build."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-def _mkdir(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        return True
-    except OSError:
-        return False
-
-
-def _environment(site: Site, templates: Path, lang: str,
-                 compiled: jinja2.BytecodeCache) -> jinja2.Environment:
-    """One environment per language: strict about undefined names, escaping on, strings bound.
-
-    `compiled` holds templates compiled to bytecode (keyed by their source), so the second
-    language, and the next build, do not compile them again.
-    """
-    env = jinja2.Environment(
-        bytecode_cache=compiled,
-        loader=jinja2.FileSystemLoader(templates),
-        auto_reload=False,  # one build, one version of the templates: no stat per page
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    strings = site.strings.get(lang)
-    env.globals.update(
-        site=site.config,
-        lang=site.config.language(lang),
-        languages=site.config.languages,
-        t=dict(strings.values) if strings else {},
-        strings_of={code: dict(s.values) for code, s in site.strings.items()},
-        cartridge_url=cartridge_path(site.config.language(lang)),
-    )
-    locale = site.config.language(lang).locale
-    env.filters["date"] = lru_cache(maxsize=4096)(
-        lambda d, fmt="long": format_date(d, fmt, locale=locale))  # few dates, many pages
-    env.filters["iso"] = lambda d: d.isoformat()
-    names = Locale.parse(lang).languages  # parsed once, not per untranslated link
-    env.filters["language_name"] = lambda code: names.get(code, code)
-    values = strings.values if strings else {}
-    one = values.get("reading_time_one", "{n}")
-    other = values.get("reading_time_other", "{n}")
-    env.globals["reading_time"] = lambda n: (one if n == 1 else other).replace("{n}", str(n))
-    env.globals["readability"] = lambda r: "" if r is None else values.get(
-        "readability", "{level} ({score})").replace("{level}", values.get(
-            f"level_{r.level}", r.level)).replace("{score}", str(r.score))
-    return env

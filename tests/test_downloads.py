@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 
 from guidesite.discover import discover
-from guidesite.downloads import FORMATS, DocumentMeta, letter_downloads
+from guidesite.downloads import FORMATS, DocumentMeta, document_meta, letter_downloads
 from guidesite.letters import as_text
 from guidesite.load import load
 from guidesite.model import Letter
-from guidesite.render import _document_meta
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = {
@@ -51,7 +50,7 @@ def site():
 
 def meta_for(site, letter: Letter) -> DocumentMeta:
     """The metadata the build gives a letter's downloads."""
-    return _document_meta(site, letter)
+    return document_meta(site, letter)
 
 
 @pytest.fixture(scope="module", params=sorted(LETTERS))

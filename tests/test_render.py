@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from guidesite.pipeline import Options, build
+from guidesite.templating import FileBytecodeCache, LinkPositions
 
 from conftest import TEMPLATES
 
@@ -69,3 +71,33 @@ def test_a_missing_templates_folder_is_reported_before_any_work(make_content, tm
     assert [(d.code, Path(d.where.path).name, d.hint) for d in result.diagnostics] == [
         ("missing-templates", "nowhere", "pass --templates DIR or create templates/")]
     assert not (tmp_path / "site").exists()
+
+
+
+@pytest.mark.parametrize("template", ["share.html", "nav.html"])
+def test_a_link_to_an_unplanned_page_is_reported_where_a_partial_writes_it(site, template
+                                                                           ) -> None:
+    """`share.html` is included by the article's template and `nav.html` rendered once for
+    every page (`Renderer.shared`): the link is reported at the partial's line, not at the
+    page's template."""
+    problems, line = site(template, '<a href="{{ url("sv/finns-inte/") }}">x</a>')
+    assert problems == [(template, line, "error[broken-link]",
+                         "link to a page that exists; for items use [text](key:the-key)")]
+
+
+def test_a_template_compiled_without_link_positions_is_not_reused(tmp_path: Path) -> None:
+    """Jinja's bytecode cache checks only the template's source: a template compiled without
+    `LinkPositions` (kept by an older engine in .cache/guidesite/jinja) calls url() without
+    the place it is written. The engine's cache compiles it again, and keeps that."""
+    (tmp_path / "t.html").write_text("{{ url('x') }}", "utf-8")
+    folder = tmp_path / "jinja"
+    folder.mkdir()
+
+    def place(cache: jinja2.BytecodeCache, extensions: list) -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path),
+                                 bytecode_cache=cache, extensions=extensions)
+        return env.get_template("t.html").render(url=lambda target, _at=None: repr(_at))
+
+    assert place(jinja2.FileSystemBytecodeCache(str(folder)), []) == "None"
+    assert place(FileBytecodeCache(str(folder)), [LinkPositions]) == "('t.html', 1)"
+    assert place(FileBytecodeCache(str(folder)), []) == "('t.html', 1)"  # from the cache
