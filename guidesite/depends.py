@@ -87,6 +87,7 @@ class PageKeys:
         self.kept = pairs is not None
         """Whether every route shows what it did in `previous` but for its item's text (so
         what shows only routes, titles and dates, the sitemap and feeds, is as it was)."""
+        self._pairs = pairs or []
         if pairs is not None:
             assert previous is not None
             self.links, self.listing = previous.links, previous.listing
@@ -134,6 +135,17 @@ class PageKeys:
                 return None
             pairs.append((before, after))
         return pairs
+
+    def revisit(self) -> list[Route]:
+        """When `kept`: the routes whose key may differ from the last build's (those showing
+        a changed item, the educators' pages with their reading figures, every language's
+        version of a changed letter); the others show what they showed."""
+        routes = {id(after): after for _, after in self._pairs}
+        for route in self.layout.routes:
+            if route.kind in AIDS_KINDS or route.item is not None and (
+                    route.item.kind, route.item.key) in self._unsure:
+                routes.setdefault(id(route), route)
+        return list(routes.values())
 
     def _item_routes(self):
         return (route for route in self.layout.routes

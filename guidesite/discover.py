@@ -42,11 +42,11 @@ class ContentTree:
     """Symbolic links that lead out of the content folder: never read, always an error."""
 
     @cached_property
-    def names(self) -> frozenset[str]:
+    def names(self) -> dict[str, SourceFile]:
         """Every regular file found, by its path as a string (as the dev server's watcher
         names changed files)."""
-        return frozenset(str(source.path) for source in (self.site_yaml, *self.files,
-                                                          *self.stray))
+        return {str(source.path): source for source in (self.site_yaml, *self.files,
+                                                        *self.stray)}
 
 
 def display_path(path: Path) -> str:

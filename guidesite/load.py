@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
 from collections.abc import Callable, Collection
@@ -71,19 +72,28 @@ FileMemo = dict[Path, tuple[tuple, object, list[Diagnostic]]]
 """Content file -> (its size, mtime and the settings used, what loading it gave, its problems)."""
 
 
+Loaded = tuple["Site | None", list[Diagnostic]]
+"""What `load` gives: the site (None when its settings are unusable) and the problems."""
+
+
 def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False,
-         cache: Cache | None = None, changed: Collection[str] | None = None
-         ) -> tuple[Site | None, list[Diagnostic]]:
+         cache: Cache | None = None, changed: Collection[str] | None = None,
+         last: Loaded | None = None) -> Loaded:
     """Load site.yaml, strings and all items; `None` when the site settings are unusable.
 
-    With `memo`, a file whose size and modification time are unchanged is not read again
-    (with `changed`, the files saved since `memo` was filled, the others are not even looked
-    at);
+    With `memo`, a file whose size and modification time are unchanged is not read again.
+    With `changed`, the files saved since `memo` was filled (in the same `tree`), the others
+    are not even looked at: when they are items `last` (what loading `tree` gave last time)
+    had, only they are loaded again.
     with `cache`, a file whose bytes were loaded before (by any process) is not parsed again.
     With `parallel`, a big tree's items are read by two processes (see `forks`).
     """
     memo = {} if memo is None else memo
     cache = cache or Cache(None)
+    if changed is not None and last is not None and last[0] is not None:
+        again = _reloaded(tree, memo, cache, changed, last[0], last[1])
+        if again is not None:
+            return again
     problems: list[Diagnostic] = []
     for link in tree.outside:
         problems.append(error("outside-content", "this link points outside the content folder",
@@ -149,6 +159,30 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
     items.sort(key=lambda i: (i.lang, i.kind, i.slug, i.source.path))
     return Site(config, strings, tuple(items), read_lock(tree.root),
                 frozenset(unloaded), homes), problems
+
+
+def _reloaded(tree: ContentTree, memo: FileMemo, cache: Cache, changed: Collection[str],
+              site: Site, problems: list[Diagnostic]) -> Loaded | None:
+    """`site` with the `changed` items loaded again, or None unless they all are items it
+    has and still load (a new, deleted or broken file, the settings or strings: load all)."""
+    edited = [tree.names[path] for path in changed if path in tree.names]
+    if any(source.folder not in LOADERS for source in edited) or any(
+            path.startswith(str(tree.root) + os.sep) and path not in tree.names
+            for path in changed):
+        return None
+    place = {item.source.path: number for number, item in enumerate(site.items)}
+    items = list(site.items)
+    settings = fingerprint(site.config)
+    found: list[Diagnostic] = []
+    for source in edited:
+        item = _remembered(source, settings, memo, found, lambda s, into: digested(
+            LOADERS[s.folder](s, site.config, into)), cache)
+        if item is None or source.display not in place:
+            return None
+        items[place[source.display]] = item
+    shown = {source.display for source in edited}
+    return replace(site, items=tuple(items)), [
+        *(p for p in problems if p.where.path not in shown), *found]
 
 
 def _load_in_forks(sources: list[SourceFile],

@@ -20,7 +20,7 @@ from .downloads import downloads_missing, letter_files
 from .files import walk
 from .forks import can_fork, forked_map
 from .links import ExternalLink, PageLinks, check_links, scan, settle
-from .load import load
+from .load import Loaded, load
 from .lock import LOCK_NAME, UPDATE_LOCK, check_lock, lock_text
 from .memory import trim
 from .model import Letter, Site, SiteConfig
@@ -51,6 +51,8 @@ class State:
     tree: ContentTree | None = None
     """The content files the last build found (the next one finds the same when only files
     it knows were saved)."""
+    loaded: Loaded | None = None
+    """What loading the content gave last time."""
     validated: Validated | None = None
     """The last build's checks across items."""
     planned: tuple[Site, Plan] | None = None
@@ -108,9 +110,10 @@ def _build(options: Options, cache: Cache, state: State, in_place: bool,
                                   SourceRef(display_path(options.templates)),
                                   "pass --templates DIR or create templates/")]), state
     tree = discover(options.content, last_tree, changed)
-    site, found = load(tree, memo.files, parallel=not in_place, cache=cache,
-                       changed=changed if tree is last_tree else None)
-    state = replace(state, tree=tree)
+    loaded = load(tree, memo.files, parallel=not in_place, cache=cache,
+                  changed=changed if tree is last_tree else None, last=state.loaded)
+    state = replace(state, tree=tree, loaded=loaded)
+    site, found = loaded
     problems += found
     if site is None:
         return _finish(problems, started), state
@@ -307,7 +310,11 @@ def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: 
         files = site_files_of(site, layout, memo, job.cache)
         for path, data in files.items():
             sink(path, data)
-        return replace(output, paths=(*output.paths, *files)), sink.scans
+        output = replace(output, paths=(*output.paths, *files))
+        if memo is None:
+            return output, sink.scans
+        memo.scans = {**memo.scans, **sink.scans} if output.partial else sink.scans
+        return output, memo.scans
     _make_downloads(site, layout, job.cache, workers)
     make_packs(job, workers)
     default = site.config.default_language

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,10 +46,15 @@ class Memo:
     """The last build's page keys: the next build's start (see `PageKeys`)."""
     downloads: dict[str, tuple[Letter, object, dict[str, bytes]]] = field(default_factory=dict)
     """Letter path -> (the letter, its language's strings, its downloads)."""
+    scans: Mapping = field(default_factory=dict)
+    """Page path -> its links and ids, of every page of the last build."""
+    made: Mapping[str, tuple[str, ...]] | None = None
+    """Route path -> the files it made (its page, a letter's downloads, the classroom pack),
+    after a build without problems: what the next build keeps of the routes it skips."""
 
     def copy(self) -> Memo:
         return Memo(dict(self.files), dict(self.bodies), dict(self.pages), dict(self.links),
-                    self.site_files, self.keys, dict(self.downloads))
+                    self.site_files, self.keys, dict(self.downloads), self.scans, self.made)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,9 @@ class Output:
     """How many pages were rendered anew (the others were unchanged and reused)."""
     paths: tuple[str, ...] = ()
     """Every output path made, also those handed to a sink instead of kept in `pages`."""
+    partial: bool = False
+    """Only the routes that may differ from the last build's were rendered (and handed to
+    the sink); the other files are as the last build made them."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,10 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
            sink: Callable[[str, bytes], None] | None = None) -> Output:
     """Render every route of `job`.
 
-    With `memo`, a page whose inputs are unchanged since the last build is reused as it was.
+    With `memo`, a page whose inputs are unchanged since the last build is reused as it was;
+    after a build without problems whose routes all show what they showed but for some
+    items' text (`PageKeys.kept`), only the routes that may differ are even looked at
+    (`PageKeys.revisit`): the others' files are those of the last build.
     With `langs`, only those languages' pages are rendered (one share of a parallel build;
     the root pages go with the default language). The sitemap and feeds are not pages: the
     pipeline makes them (`pipeline.site_files_of`).
@@ -99,10 +111,13 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
         if memo is not None or cache.folder else None
     renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
     default = site.config.default_language
-    routes = sorted((r for r in layout.routes if langs is None or (r.lang or default) in langs),
-                    key=lambda r: r.kind in LISTING_KINDS)  # items first: see Body.light
+    last = memo.made if memo is not None and key_of is not None and key_of.kept else None
+    todo = key_of.revisit() if last is not None and key_of is not None else (
+        r for r in layout.routes if langs is None or (r.lang or default) in langs)
+    routes = sorted(todo, key=lambda r: r.kind in LISTING_KINDS)  # items first: Body.light
     pages: dict[str, bytes] = {}
     paths: list[str] = []
+    made: dict[str, tuple[str, ...]] = dict(last) if last is not None else {}
 
     def emit(path: str, data: bytes) -> None:
         paths.append(path)
@@ -114,6 +129,7 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
     for number, route in enumerate(routes, start=1):
         if progress is not None and number % 25 == 0:
             progress(number, len(routes))
+        first = len(paths)
         if isinstance(route.item, Letter) and route.kind == "letter":
             for name, data in _letter_files(site, route.item, cache, memo).items():
                 emit(route.url + name, data)
@@ -124,23 +140,23 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
         remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == key:
             emit(route.path, remembered[1])
-            continue
-        data = renderer.cached_page(route, key) if key else renderer.fresh_page(route)
-        if data is None:
-            continue
-        emit(route.path, data)
-        if sink is not None and route.item is not None and route.kind == route.item.kind \
-                and route.item.source.path in bodies:
-            path = route.item.source.path  # its HTML is written: keep only what others show
-            bodies[path] = bodies[path].light()
-        if memo:
-            memo.pages[route.path] = (key, data)
-    done = bodies.complete()
-    problems = [p for body in done.values() for p in body.problems] + renderer.problems
-    if memo is not None:
-        memo.keys = key_of
+        elif (data := renderer.cached_page(route, key) if key else renderer.fresh_page(route)
+              ) is not None:
+            emit(route.path, data)
+            if sink is not None and route.item is not None and route.kind == route.item.kind \
+                    and route.item.source.path in bodies:
+                path = route.item.source.path  # its HTML is written: keep what others show
+                bodies[path] = bodies[path].light()
+            if memo:
+                memo.pages[route.path] = (key, data)
+        made[route.path] = tuple(paths[first:])
+    done = bodies.complete() if last is None else bodies  # the rest are as they were
+    problems = [p for body in dict.values(done) for p in body.problems] + renderer.problems
+    if memo is not None and langs is None:
+        memo.keys, memo.made = key_of, None if problems else made
     return Output(pages, done, renderer.link_sources, tuple(problems), renderer.made,
-                  tuple(paths))
+                  tuple(paths) if last is None else tuple(chain.from_iterable(made.values())),
+                  last is not None)
 
 
 def _letter_files(site: Site, letter: Letter, cache: Cache, memo: Memo | None
