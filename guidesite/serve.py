@@ -14,6 +14,7 @@ import html
 import ipaddress
 import mimetypes
 import os
+import stat
 import sys
 import threading
 import time
@@ -41,16 +42,31 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def look(paths: set[str]) -> dict[str, tuple[int, int] | None]:
+    """`snapshot` of just these files (None: gone, or not a file a snapshot lists)."""
+    found: dict[str, tuple[int, int] | None] = {}
+    for path in paths:
+        name = os.path.basename(path)
+        try:
+            status = os.stat(path)
+        except OSError:
+            status = None
+        found[path] = (status.st_mtime_ns, status.st_size) if status is not None and \
+            stat.S_ISREG(status.st_mode) and not name.startswith(".") and \
+            not name.endswith("~") else None
+    return found
+
+
 def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
     """Path -> (mtime, size) of every file under `folders`: what the watcher compares."""
     found: dict[str, tuple[int, int]] = {}
     for folder in folders:
         for rel, entry in walk(folder, hidden=False):
             try:
-                stat = entry.stat()
+                status = entry.stat()
             except OSError:
                 continue
-            found[os.path.join(folder, rel)] = (stat.st_mtime_ns, stat.st_size)
+            found[os.path.join(folder, rel)] = (status.st_mtime_ns, status.st_size)
     return found
 
 
@@ -58,12 +74,14 @@ class DevServer:
     """The live site: a builder, the last result, and a WSGI app that serves it."""
 
     def __init__(self, options: Options, log=print) -> None:
-        self.options = replace(options, drafts=True)
+        self.options = replace(options, drafts=True, search=False)  # indexed apart: `index`
         self.state = State()
         """What the last build left for the next: replaced, never changed, by each build."""
         self.root = self.options.out.resolve()  # requests are resolved too, links and all
         self.failed: list[Diagnostic] = []
         self.lock = threading.Lock()
+        self.indexing = threading.Lock()
+        """One search index at a time (see `index`)."""
         self.log = log
         self.on_rebuilt = lambda: None
         self._index_timer: threading.Timer | None = None
@@ -100,7 +118,10 @@ class DevServer:
         self._index_timer.start()
 
     def index(self) -> None:
-        with self.lock:  # no rebuild writes pages while Pagefind reads them
+        """Index the site as it is. Rebuilds go on meanwhile (on a big site Pagefind takes
+        seconds): they never touch its folder, and each page they write replaces the old one
+        in one step, so Pagefind reads one or the other; the next index has the new one."""
+        with self.indexing:
             if self.failed or self.state.config is None:
                 return
             problems = build_index(self.root, self.state.config)
@@ -121,8 +142,9 @@ class DevServer:
             nonlocal seen
             try:
                 while not stop.is_set():
-                    wakeup.wait()
-                    now = snapshot(folders)
+                    named = wakeup.wait()
+                    now = snapshot(folders) if named is None else seen | look(named)
+                    now = {path: status for path, status in now.items() if status is not None}
                     if now != seen:
                         changed = {path for path in now.keys() | seen.keys()
                                    if now.get(path) != seen.get(path)}

@@ -77,3 +77,27 @@ def test_when_the_system_refuses_a_watch_the_watcher_polls(tmp_path: Path, monke
     started = time.perf_counter()
     wakeup.wait()
     assert watch.POLL_SECONDS * 0.9 <= time.perf_counter() - started < watch.SAFETY_SECONDS
+
+
+@pytest.mark.skipif(watch._LIBC is None or watch._inotify() is None,
+                    reason="inotify is Linux only; elsewhere the folders are polled")
+def test_a_wake_up_names_the_file_saved_and_asks_for_everything_when_a_folder_changes(
+        tmp_path: Path) -> None:
+    """So the dev server looks at the saved file, not at every file of a big site."""
+    (tmp_path / "sv").mkdir()
+    article = tmp_path / "sv/article.md"
+    article.write_text("one", "utf-8")
+    wakeup = watch.Wakeup([tmp_path])
+    try:
+        named: list = []
+        timer = threading.Timer(0.05, lambda: article.write_text("two", "utf-8"))
+        timer.start()
+        named.append(wakeup.wait())
+        timer.join()
+        assert named == [{str(article)}]
+        timer = threading.Timer(0.05, lambda: (tmp_path / "en").mkdir())
+        timer.start()
+        assert wakeup.wait() is None  # a new folder: look at everything
+        timer.join()
+    finally:
+        wakeup.close()
