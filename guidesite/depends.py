@@ -100,8 +100,19 @@ class PageKeys:
                 for before, after in pairs if before.item is not None])
             self._unsure = {(after.item.kind, after.item.key) for _, after in pairs
                             if isinstance(after.item, Letter)}
+            self._letters, self._aids_at = previous._letters, previous._aids_at
+            routes = layout.routes
+            self.digests_by_key = {**self.digests_by_key, **{  # a changed letter's versions
+                letter: [routes[layout.places[path][0]].item.digest
+                         for path in self._letters.get(letter, ())]
+                for letter in self._unsure}}
             return
         self._before, self._unsure = None, set()
+        self._letters: dict[tuple[str, str], list[str]] = {}
+        """(kind, key) of a letter -> the files of its versions."""
+        self._aids_at = tuple(number for number, route in enumerate(layout.routes)
+                              if route.kind in AIDS_KINDS)
+        """Where the pages showing reading figures are in the plan's routes."""
         links: dict[str, list] = {lang.code: [] for lang in site.config.languages}
         listing: dict[str, list] = {lang.code: [] for lang in site.config.languages}
         self.digests_by_key: dict[tuple[str, str], list[str]] = {}
@@ -111,6 +122,7 @@ class PageKeys:
         for item in layout.items:  # a letter's page offers it in every language (and a
             if isinstance(item, Letter):  # share of a parallel build has every letter)
                 self.digests_by_key.setdefault(("letter", item.key), []).append(item.digest)
+                self._letters.setdefault(("letter", item.key), []).append(item.source.path)
         self.links = {lang: fingerprint(sorted(entries)) for lang, entries in links.items()}
         self.listing = {lang: fingerprint(sorted(entries)) for lang, entries in listing.items()}
         self.everything = fingerprint(sorted(self.listing.items()))
@@ -136,15 +148,21 @@ class PageKeys:
             pairs.append((before, after))
         return pairs
 
+    def changed_items(self) -> list[tuple[Item, Item]]:
+        """When `kept`: each changed item as it was and as it is."""
+        return [(before.item, after.item) for before, after in self._pairs
+                if after.item is not None and after.kind == after.item.kind]
+
     def revisit(self) -> list[Route]:
         """When `kept`: the routes whose key may differ from the last build's (those showing
         a changed item, the educators' pages with their reading figures, every language's
         version of a changed letter); the others show what they showed."""
+        every = self.layout.routes
         routes = {id(after): after for _, after in self._pairs}
-        for route in self.layout.routes:
-            if route.kind in AIDS_KINDS or route.item is not None and (
-                    route.item.kind, route.item.key) in self._unsure:
-                routes.setdefault(id(route), route)
+        places = [number for letter in self._unsure for path in self._letters.get(letter, ())
+                  for number in self.layout.places.get(path, ())]
+        for number in (*self._aids_at, *places):
+            routes.setdefault(id(every[number]), every[number])
         return list(routes.values())
 
     def _item_routes(self):

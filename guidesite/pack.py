@@ -158,8 +158,7 @@ def make_packs(job: Job, workers: int) -> None:
     if job.cache.folder is None:
         return  # without a cache the educators' pages make them (see render)
     codes = [lang.code for lang in job.site.config.languages]
-    item_urls = {r.item.source.path: r.url for r in job.layout.routes
-                 if r.item and r.kind == r.item.kind}
+    item_urls = job.layout.urls
 
     def make_share(number: int) -> None:
         langs = set(codes[number::workers])

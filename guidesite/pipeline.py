@@ -6,8 +6,7 @@ import contextlib
 import hashlib
 import os
 import time
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -198,7 +197,7 @@ def _check(options: Options, site, layout, output: Output, scans, copies, tree: 
     if output.problems:
         return problems, [], None, None
     files = frozenset(output.paths) | frozenset(copies) | later
-    only = _recheck(last, files, scans) if options.write else None
+    only = _recheck(last, files, scans, output.visited) if options.write else None
     locate = cache(lambda: _locator(layout, output, options.templates))  # made if needed
     broken, external = check_links(scans, files, lambda *link: locate()(*link),
                                    list_external=not options.write, only=only)
@@ -214,12 +213,14 @@ def _check(options: Options, site, layout, output: Output, scans, copies, tree: 
         None if has_errors(problems) else Checked(files, scans)
 
 
-def _recheck(last: Checked | None, files: frozenset[str], scans: Mapping[str, PageLinks]
-             ) -> list[str] | None:
-    """The pages to check again after `last`, or None for all of them."""
+def _recheck(last: Checked | None, files: frozenset[str], scans: Mapping[str, PageLinks],
+             visited: Collection[str] | None) -> list[str] | None:
+    """The pages to check again after `last`, or None for all of them (`visited`: the only
+    pages that may have changed, when known)."""
     if last is None or last.files != files or last.scans.keys() != scans.keys():
         return None
-    changed = [path for path, scan in scans.items() if last.scans[path] is not scan]
+    changed = [path for path, scan in scans.items() if last.scans[path] is not scan] \
+        if visited is None else [path for path in visited if last.scans[path] is not scans[path]]
     if any(last.scans[path].ids != scans[path].ids for path in changed):
         return None
     return changed
@@ -236,9 +237,7 @@ def _record_lock(options: Options, problems: list[Diagnostic], lock_update: str 
 
 def _summary(problems, started, layout, output, copies, downloads, written,
              external: list[ExternalLink]) -> Result:
-    counts = Counter(route.lang or "root" for route in layout.routes
-                     if route.kind != "redirect")
-    return _finish(problems, started, dict(counts), len(output.paths) + len(copies),
+    return _finish(problems, started, dict(layout.counts), len(output.paths) + len(copies),
                    external, sum(route.kind == "letter" for route in layout.routes),
                    len(downloads), output.rendered, written)
 
@@ -314,7 +313,8 @@ def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: 
         if memo is None:
             return output, sink.scans
         memo.scans = {**memo.scans, **sink.scans} if output.partial else sink.scans
-        return output, memo.scans
+        return replace(output, visited=tuple(sink.scans) if output.partial else None), \
+            memo.scans
     _make_downloads(site, layout, job.cache, workers)
     make_packs(job, workers)
     default = site.config.default_language

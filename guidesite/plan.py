@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -70,6 +71,12 @@ class Plan:
     problems: tuple[Diagnostic, ...] = field(default=())
     drafts: bool = False
     """Whether drafts were asked for."""
+    urls: Mapping[str, str] = field(default_factory=dict)
+    """Item file -> the URL of its own page."""
+    places: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """Item file -> where its routes are in `routes` (so a kept plan swaps just those)."""
+    counts: Mapping[str, int] = field(default_factory=dict)
+    """Language ('root' for the site's own root pages) -> its pages, redirects not counted."""
 
 
 def item_url(site: Site, item: Item) -> str:
@@ -148,8 +155,14 @@ def plan(site: Site, include_drafts: bool = False,
         keys[lang][key] = f"{lang}/"
     for item in items:
         keys[item.lang].setdefault(item.key, urls[id(item)])
+    places: dict[str, list[int]] = defaultdict(list)
+    for number, route in enumerate(routes):
+        if route.item is not None:
+            places[route.item.source.path].append(number)
+    counts = Counter(route.lang or "root" for route in routes if route.kind != "redirect")
     return Plan(tuple(routes), keys, items, tuple(_collisions(routes, site.config.source)),
-                include_drafts)
+                include_drafts, {item.source.path: urls[id(item)] for item in items},
+                {path: tuple(numbers) for path, numbers in places.items()}, dict(counts))
 
 
 def _place(item: Item) -> tuple:
@@ -163,18 +176,21 @@ def _kept(site: Site, include_drafts: bool, old_site: Site, old: Plan) -> Plan |
     if old.problems or old.drafts != include_drafts or old_site.config != site.config or \
             old_site.unloaded != site.unloaded or len(old_site.items) != len(site.items):
         return None
-    now: dict[int, Item] = {}
+    now: list[Item] = []
     for before, after in zip(old_site.items, site.items, strict=True):
         if before is not after:
             if _place(before) != _place(after):
                 return None
-            now[id(before)] = after
+            now.append(after)
     if not now:
         return old
-    return replace(old, items=tuple(now.get(id(item), item) for item in old.items),
-                   routes=tuple(replace(route, item=now[id(route.item)])
-                                if route.item is not None and id(route.item) in now else route
-                                for route in old.routes))
+    routes = list(old.routes)
+    for item in now:
+        for number in old.places.get(item.source.path, ()):
+            routes[number] = replace(routes[number], item=item)
+    by_path = {item.source.path: item for item in now}
+    return replace(old, routes=tuple(routes), items=tuple(
+        by_path.get(item.source.path, item) for item in old.items))
 
 
 GENERATED = ("sitemap.xml", "robots.txt", "feed.xml", "404.html", "index.html")

@@ -48,13 +48,16 @@ class Memo:
     """Letter path -> (the letter, its language's strings, its downloads)."""
     scans: Mapping = field(default_factory=dict)
     """Page path -> its links and ids, of every page of the last build."""
+    by_key: dict | None = None
+    """The last renderer's (language, key) -> item."""
     made: Mapping[str, tuple[str, ...]] | None = None
     """Route path -> the files it made (its page, a letter's downloads, the classroom pack),
     after a build without problems: what the next build keeps of the routes it skips."""
 
     def copy(self) -> Memo:
         return Memo(dict(self.files), dict(self.bodies), dict(self.pages), dict(self.links),
-                    self.site_files, self.keys, dict(self.downloads), self.scans, self.made)
+                    self.site_files, self.keys, dict(self.downloads), self.scans, self.by_key,
+                    self.made)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Output:
     partial: bool = False
     """Only the routes that may differ from the last build's were rendered (and handed to
     the sink); the other files are as the last build made them."""
+    visited: tuple[str, ...] | None = None
+    """When `partial`: the pages handed to the sink (the pipeline sets it)."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +108,7 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
     With `sink`, each file is handed over as soon as it is made instead of kept in memory.
     """
     site, layout, templates, cache = job.site, job.layout, job.templates, job.cache
-    item_urls = {r.item.source.path: r.url for r in layout.routes
-                 if r.item and r.kind == r.item.kind}
+    item_urls = layout.urls
     bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, langs, cache)
     key_of = PageKeys(site, layout, bodies, template_fingerprints(templates), engine_version(),
                       memo.keys if memo is not None else None) \
@@ -112,6 +116,11 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
     renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
     default = site.config.default_language
     last = memo.made if memo is not None and key_of is not None and key_of.kept else None
+    if last is not None and memo is not None and memo.by_key is not None:
+        renderer.by_key = {**memo.by_key, **{(after.lang, after.key): after for before, after
+                                             in key_of.changed_items()
+                                             if memo.by_key.get((after.lang, after.key))
+                                             is before}}
     todo = key_of.revisit() if last is not None and key_of is not None else (
         r for r in layout.routes if langs is None or (r.lang or default) in langs)
     routes = sorted(todo, key=lambda r: r.kind in LISTING_KINDS)  # items first: Body.light
@@ -154,6 +163,7 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
     problems = [p for body in dict.values(done) for p in body.problems] + renderer.problems
     if memo is not None and langs is None:
         memo.keys, memo.made = key_of, None if problems else made
+        memo.by_key = vars(renderer).get("by_key")  # when made
     return Output(pages, done, renderer.link_sources, tuple(problems), renderer.made,
                   tuple(paths) if last is None else tuple(chain.from_iterable(made.values())),
                   last is not None)
@@ -177,7 +187,7 @@ class Renderer:
     """Renders single pages of one build; what every page shares is made once, here."""
 
     def __init__(self, site: Site, layout: Plan, templates: Path, known: set[str],
-                 cache: Cache, bodies: Bodies, item_urls: dict[str, str]) -> None:
+                 cache: Cache, bodies: Bodies, item_urls: Mapping[str, str]) -> None:
         self.site = site
         self.templates = templates
         self.cache = cache

@@ -85,6 +85,21 @@ def test_an_edit_gives_the_site_and_report_of_a_full_build(served, name) -> None
         assert "error[broken-link]" in "\n".join(d.format() for d in result.diagnostics)
 
 
+def test_a_letter_edit_reaches_its_versions_in_every_language(served) -> None:
+    """A letter's page offers it in every language: the English page shows the Swedish
+    text too, so an edit to the Swedish letter renders both (and nothing else is stale)."""
+    content, live, tmp_path = served
+    letter = content / "sv/letters/be-om-aterkoppling-mejl.md"
+    text = letter.read_text("utf-8")
+    letter.write_text(text.replace("Allt som kan hjälpa mig", "Allt som kan hjälpa mig vidare"),
+                      "utf-8")
+    result = live.build(in_place=True, changed={str(letter)})
+    assert result.ok and result.rendered >= 2
+    reference = builder(content, tmp_path / "reference", None)
+    assert reference.build(in_place=True).ok
+    assert files(tmp_path / "live") == files(tmp_path / "reference")
+
+
 def test_rebuilds_follow_each_other_and_mark_the_translation_outdated(served) -> None:
     content, live, tmp_path = served
     article = content / ARTICLE
