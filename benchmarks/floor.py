@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from guidesite.bodies import main_markdown  # noqa: E402
 from guidesite.diagnostics import SourceRef  # noqa: E402
 from guidesite.discover import discover  # noqa: E402
-from guidesite.forks import PARALLEL_FROM, can_fork  # noqa: E402
 from guidesite.load import load  # noqa: E402
 from guidesite.markdown import Markdown  # noqa: E402
 from guidesite.model import TipTopic  # noqa: E402
+from guidesite.parallel import PARALLEL_FROM, can_fork  # noqa: E402
 from guidesite.plan import plan  # noqa: E402
 from guidesite.urls import RelativeKeys  # noqa: E402
 
@@ -85,7 +85,7 @@ def floor_once(jobs: list[Job], markdowns: dict[str, Markdown], processes: int
     The shares are dealt round-robin by size, the most even split there is: the floor."""
     ordered = sorted(jobs, key=lambda job: len(job[1]), reverse=True)
     shares = [ordered[n::processes] for n in range(processes)]
-    gc.freeze()  # as forks.forked_map: children leave the inherited objects alone
+    gc.freeze()  # as parallel.forked_map: children leave the inherited objects alone
     started = time.perf_counter()
     children = []
     for share in shares[1:]:

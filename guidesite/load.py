@@ -6,17 +6,16 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from . import forks, schema
+from . import schema
 from .cache import Cache, engine_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .discover import ContentTree, SourceFile
-from .forks import can_fork, forked_map
 from .home import load_home
 from .letters import (
     FIELD_NAME,
@@ -76,9 +75,8 @@ Loaded = tuple["Site | None", list[Diagnostic]]
 """What `load` gives: the site (None when its settings are unusable) and the problems."""
 
 
-def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False,
-         cache: Cache | None = None, changed: Collection[str] | None = None,
-         last: Loaded | None = None) -> Loaded:
+def load(tree: ContentTree, memo: FileMemo | None = None, cache: Cache | None = None,
+         changed: Collection[str] | None = None, last: Loaded | None = None) -> Loaded:
     """Load site.yaml, strings and all items; `None` when the site settings are unusable.
 
     With `memo`, a file whose size and modification time are unchanged is not read again.
@@ -86,7 +84,6 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
     are not even looked at: when they are items `last` (what loading `tree` gave last time)
     had, only they are loaded again.
     with `cache`, a file whose bytes were loaded before (by any process) is not parsed again.
-    With `parallel`, a big tree's items are read by two processes (see `forks`).
     """
     memo = {} if memo is None else memo
     cache = cache or Cache(None)
@@ -125,9 +122,6 @@ def load(tree: ContentTree, memo: FileMemo | None = None, parallel: bool = False
             return kept[1]
         return _remembered(source, settings, memo, problems, loader, cache)
 
-    if parallel:
-        _load_in_forks([s for s in tree.files if s.folder in LOADERS and s.lang in codes],
-                       load_item, settings, memo, cache)
     for source in tree.files:
         if source.lang not in codes:
             problems.append(warning(
@@ -185,23 +179,17 @@ def _reloaded(tree: ContentTree, memo: FileMemo, cache: Cache, changed: Collecti
         *(p for p in problems if p.where.path not in shown), *found]
 
 
-def _load_in_forks(sources: list[SourceFile],
-                   load_item: Callable[[SourceFile, list[Diagnostic]], Item | None],
-                   settings: str, memo: FileMemo, cache: Cache) -> None:
-    """Load the files not in `memo` yet by two processes, into `memo`, where the loop of
-    `load` then finds them."""
-    todo = [source for source in sources if source.path not in memo]
-    if len(todo) < forks.PARALLEL_FROM or not can_fork():
-        return
+def remember_items(sources: list[SourceFile], config: SiteConfig, memo: FileMemo,
+                   cache: Cache) -> None:
+    """Load item files into `memo` as `load` does (a share of a big site's loading, which
+    `load` then finds there)."""
+    settings = fingerprint(config)
 
-    def load_share(number: int) -> FileMemo:
-        found: FileMemo = {}
-        for source in todo[number::2]:
-            _remembered(source, settings, found, [], load_item, cache)
-        return found
+    def load_item(source: SourceFile, found: list[Diagnostic]) -> Item | None:
+        return digested(LOADERS[source.folder](source, config, found))
 
-    for part in forked_map(load_share, 2):
-        memo.update(part)
+    for source in sources:
+        _remembered(source, settings, memo, [], load_item, cache)
 
 
 def _remembered(source: SourceFile, settings: str, memo: FileMemo,

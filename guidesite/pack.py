@@ -8,8 +8,9 @@ now; lessons add their worksheets in `parts_of` (a part kind and its macro in pa
 Making a pack takes seconds, so it is cached like the letter downloads: the key is the
 fingerprint of the pack's HTML (everything the PDF shows) and of the code and libraries that
 print it; an unchanged site finds its pack in the cache. A big site's build makes missing
-packs in forked workers before rendering (`make_packs`), so WeasyPrint never weighs on the
-processes rendering pages; otherwise the educators' page's renderer makes it when asked.
+packs in forked workers before rendering, so WeasyPrint never weighs on the
+processes rendering pages (`parallel`); otherwise the educators' page's renderer makes it when
+asked.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from .plan import GROUP_TITLE, SECTION_OF, Route
 from .slug import slugify
 
 if TYPE_CHECKING:
-    from .render import Job, Renderer
+    from .render import Renderer
 
 HANDOUT_KINDS = tuple(SECTION_OF)
 """Item kinds with a handout, which the pack holds (lessons give worksheets instead)."""
@@ -139,7 +140,7 @@ def _css_string(text: str) -> str:
 def classroom_pack(renderer: Renderer, lang: str) -> PackFile | None:
     """The language's pack, from the cache when its HTML is unchanged; made once per renderer."""
     if lang not in renderer.packs:
-        renderer.packs[lang] = _pack(renderer, lang)
+        renderer.packs[lang] = make_pack(renderer, lang)
     return renderer.packs[lang]
 
 
@@ -149,29 +150,8 @@ def pack_files(renderer: Renderer, route: Route) -> dict[str, bytes]:
     return {} if made is None else {route.url + made.name: made.data}
 
 
-def make_packs(job: Job, workers: int) -> None:
-    """Make the languages' missing packs into the cache in forked workers that then exit."""
-    from .bodies import Bodies
-    from .forks import forked_map
-    from .render import Renderer
-
-    if job.cache.folder is None:
-        return  # without a cache the educators' pages make them (see render)
-    codes = [lang.code for lang in job.site.config.languages]
-    item_urls = job.layout.urls
-
-    def make_share(number: int) -> None:
-        langs = set(codes[number::workers])
-        bodies = Bodies(job.site, job.layout, item_urls, None, langs)
-        renderer = Renderer(job.site, job.layout, job.templates, job.known, job.cache, bodies,
-                            item_urls)
-        for lang in sorted(langs):
-            _pack(renderer, lang)
-
-    forked_map(make_share, min(workers, len(codes)), here=False)
-
-
-def _pack(renderer: Renderer, lang: str) -> PackFile | None:
+def make_pack(renderer: Renderer, lang: str) -> PackFile | None:
+    """The language's pack, from the cache when its HTML is unchanged."""
     html = pack_html(renderer, lang)
     if html is None:
         return None

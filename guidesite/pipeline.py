@@ -3,33 +3,26 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from . import forks
-from .cache import Cache, engine_version, fingerprint
+from .cache import Cache
 from .diagnostics import Diagnostic, SourceRef, has_errors, note, sort_key
 from .discover import ContentTree, discover, display_path
-from .downloads import downloads_missing, letter_files
 from .files import walk
-from .forks import can_fork, forked_map
-from .links import ExternalLink, PageLinks, check_links, scan, settle
+from .links import ExternalLink, PageLinks, check_links
 from .load import Loaded, load
 from .lock import LOCK_NAME, UPDATE_LOCK, check_lock, lock_text
-from .memory import trim
-from .model import Letter, Site, SiteConfig
+from .model import Site, SiteConfig
 from .offline import OFFLINE_ZIP, write_offline
 from .options import Options, Result
-from .pack import make_packs
+from .parallel import preload, render_in_parallel
 from .plan import Plan, plan
-from .render import Job, Memo, Output, render
+from .render import Job, Memo, Output
 from .search import build_index
-from .sitefiles import site_files, site_files_key
 from .validate import Validated, today, validated
 from .write import BuildLocked, InPlace, Staging, locked_out, write_failed, write_lock
 
@@ -109,7 +102,9 @@ def _build(options: Options, cache: Cache, state: State, in_place: bool,
                                   SourceRef(display_path(options.templates)),
                                   "pass --templates DIR or create templates/")]), state
     tree = discover(options.content, last_tree, changed)
-    loaded = load(tree, memo.files, parallel=not in_place, cache=cache,
+    if not in_place:  # (the dev server runs threads: a fork would copy their locks)
+        preload(tree, memo.files, cache)
+    loaded = load(tree, memo.files, cache=cache,
                   changed=changed if tree is last_tree else None, last=state.loaded)
     state = replace(state, tree=tree, loaded=loaded)
     site, found = loaded
@@ -240,162 +235,6 @@ def _summary(problems, started, layout, output, copies, downloads, written,
     return _finish(problems, started, dict(layout.counts), len(output.paths) + len(copies),
                    external, sum(route.kind == "letter" for route in layout.routes),
                    len(downloads), output.rendered, written)
-
-
-class _Sink:
-    """Takes each rendered file: writes it into the new site and keeps what the link check
-    needs of it: `planned` are the files the site will have.
-
-    A build of its own keeps only the links still to check (`links.settle`); the dev server's
-    keep whole scans in `memo` while a page's bytes are the same object, so a rebuild scans
-    only the pages that changed.
-    """
-
-    def __init__(self, out: Staging | InPlace | None, base_url: str, planned: set[str],
-                 cache: Cache, memo: dict[str, tuple[bytes, PageLinks]] | None) -> None:
-        self.out = out
-        self.base_url = base_url
-        self.planned = planned
-        self.cache = cache
-        self.memo = memo
-        self.scans: dict[str, PageLinks] = {}
-
-    def __call__(self, path: str, data: bytes) -> None:
-        if self.out is not None:
-            self.out.put(path, data)
-        if not path.endswith(".html"):
-            return
-        if self.memo is None:
-            self.scans[path] = settle(self._scan(path, data), path, self.planned)
-            return
-        kept = self.memo.get(path)
-        if kept is None or kept[0] is not data:
-            kept = self.memo[path] = (data, self._scan(path, data))
-        self.scans[path] = kept[1]
-
-    def _scan(self, path: str, data: bytes) -> PageLinks:
-        """`links.scan`, kept in the cache by the page's bytes, address and the base URL."""
-        if self.cache.folder is None:
-            return scan(path, data, self.base_url)
-        key = fingerprint("scan", hashlib.sha256(data).digest(), path, self.base_url,
-                          engine_version())
-        found = self.cache.recall(key)
-        if not isinstance(found, PageLinks):
-            found = scan(path, data, self.base_url)
-            self.cache.keep(key, found)
-        return found
-
-
-def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: Memo | None
-                       ) -> tuple[Output, dict[str, PageLinks]]:
-    """Render (and write) the languages in separate processes when the site is big enough.
-
-    This process renders the first share itself and forked workers the others (one process
-    fewer holding a copy of what it touches). Each writes its pages straight into the staging
-    folder and keeps only their bodies without HTML and what the link check still needs, so
-    no process holds the whole site in memory. With `memo` (the dev server, which runs
-    threads and must not fork) this process renders all, reusing what `memo` holds.
-    """
-    site, layout, known = job.site, job.layout, job.known
-    pages = {route.url for route in layout.routes}  # the others in `known` are files already
-    planned = {route.path for route in layout.routes} | (known - pages)
-    sink = _Sink(out, site.config.base_url, planned, job.cache,
-                 memo.links if memo is not None else None)
-    codes = [lang.code for lang in site.config.languages]
-    workers = min(len(codes), os.cpu_count() or 1)
-    if memo is not None or workers < 2 or len(layout.routes) < forks.PARALLEL_FROM or \
-            not can_fork():
-        output = render(job, memo, progress=progress, sink=sink)
-        files = site_files_of(site, layout, memo, job.cache)
-        for path, data in files.items():
-            sink(path, data)
-        output = replace(output, paths=(*output.paths, *files))
-        if memo is None:
-            return output, sink.scans
-        memo.scans = {**memo.scans, **sink.scans} if output.partial else sink.scans
-        return replace(output, visited=tuple(sink.scans) if output.partial else None), \
-            memo.scans
-    _make_downloads(site, layout, job.cache, workers)
-    make_packs(job, workers)
-    default = site.config.default_language
-    views = [_share_of(layout, set(codes[n::workers]), default) for n in range(workers)]
-    site_paths: list[str] = []
-
-    def render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
-        """One share's languages; bodies travel back without their HTML (it is in the pages)."""
-        view = views[number]
-        output = render(replace(job, layout=view), langs=set(codes[number::workers]), sink=sink)
-        light = {path: body.light() for path, body in output.bodies.items()}
-        trim()  # what rendering freed goes back to the system before the results are collected
-        return replace(output, bodies=light), sink.scans
-
-    def write_site_files() -> None:
-        """The sitemap and feeds, written first: what making them took is freed at once."""
-        for path, data in site_files_of(site, layout, cache=job.cache).items():
-            sink(path, data)
-            site_paths.append(path)
-        trim()
-
-    parts = forked_map(render_share, workers, meanwhile=write_site_files)
-    paths: list[str] = []
-    bodies: dict = {}
-    sources: dict = {}
-    problems: list = []
-    scans: dict[str, PageLinks] = {}
-    for part, part_scans in parts:
-        paths += part.paths
-        bodies |= part.bodies
-        sources |= part.link_sources
-        problems += part.problems
-        scans |= part_scans
-    return Output({}, bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),
-                  tuple(paths + site_paths)), scans
-
-
-def site_files_of(site: Site, layout: Plan, memo: Memo | None = None,
-                  cache: Cache | None = None) -> dict[str, bytes]:
-    """The sitemap, feeds and robots.txt, made here alone for every kind of build, and made
-    again only when what they show changed (kept in `memo` by the dev server, in `cache`)."""
-    if memo is not None and memo.keys is not None and memo.keys.kept and memo.site_files[0]:
-        return memo.site_files[1]
-    key = fingerprint("site files", site_files_key(site, layout), engine_version())
-    if memo is not None and memo.site_files[0] == key:
-        return memo.site_files[1]
-    files = cache.recall(key) if cache is not None else None
-    if not isinstance(files, dict):
-        files = site_files(site, layout)
-        if cache is not None:
-            cache.keep(key, files)
-    if memo is not None:
-        memo.site_files = (key, files)
-    return files
-
-
-def _make_downloads(site: Site, layout: Plan, cache: Cache, workers: int) -> None:
-    """Make the letters' missing downloads into the cache, in forked workers that then exit:
-    the document libraries and what they use never weigh on the processes rendering pages."""
-    letters = [route.item for route in layout.routes if route.kind == "letter"]
-    if cache.folder is None or not downloads_missing(site, letters, cache):
-        return  # without a cache the pages' share makes them (see render)
-
-    def make_share(number: int) -> None:
-        for letter in letters[number::workers]:
-            letter_files(site, letter, cache)
-
-    forked_map(make_share, workers, here=False)
-
-
-def _share_of(layout: Plan, langs: set[str], default: str) -> Plan:
-    """The part of the plan a worker renders: its languages' routes and items, and the letters
-    (a letter's page offers its versions in every language).
-
-    Made before forking, so a worker never even looks at another language's items: each
-    object it touches is copied into its memory (reference counts are writes).
-    """
-    return replace(layout,
-                   routes=tuple(r for r in layout.routes if (r.lang or default) in langs),
-                   items=tuple(i for i in layout.items
-                               if i.lang in langs or isinstance(i, Letter)))
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,

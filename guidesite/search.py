@@ -25,8 +25,8 @@ from .cache import Cache, engine_version, fingerprint
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
 from .files import walk, write_atomic
-from .forks import die_with_parent
 from .model import SiteConfig
+from .parallel import die_with_parent
 
 BUNDLE = "pagefind"
 """Folder of the site that Pagefind writes its index and scripts into."""

@@ -3,11 +3,16 @@ sitemap.xml and robots.txt."""
 
 from __future__ import annotations
 
-from .cache import fingerprint
+from typing import TYPE_CHECKING
+
+from .cache import Cache, engine_version, fingerprint
 from .cartridge import cartridges
 from .feeds import FeedEntry, SitemapPage, atom_feed, robots_txt, sitemap_xml
 from .model import Site
 from .plan import Plan
+
+if TYPE_CHECKING:
+    from .render import Memo
 
 FEED_KINDS = ("article", "letter")
 NOT_IN_SITEMAP = ("redirect", "handout", "notfound")
@@ -62,4 +67,23 @@ def site_files(site: Site, layout: Plan) -> dict[str, bytes]:
     files["sitemap.xml"] = sitemap_xml(pages)
     files["robots.txt"] = robots_txt(base + "sitemap.xml")
     files.update(cartridges(site, layout))
+    return files
+
+
+def site_files_of(site: Site, layout: Plan, memo: Memo | None = None,
+                  cache: Cache | None = None) -> dict[str, bytes]:
+    """The sitemap, feeds and robots.txt, made in one place for every kind of build, and made
+    again only when what they show changed (kept in `memo` by the dev server, in `cache`)."""
+    if memo is not None and memo.keys is not None and memo.keys.kept and memo.site_files[0]:
+        return memo.site_files[1]
+    key = fingerprint("site files", site_files_key(site, layout), engine_version())
+    if memo is not None and memo.site_files[0] == key:
+        return memo.site_files[1]
+    files = cache.recall(key) if cache is not None else None
+    if not isinstance(files, dict):
+        files = site_files(site, layout)
+        if cache is not None:
+            cache.keep(key, files)
+    if memo is not None:
+        memo.site_files = (key, files)
     return files

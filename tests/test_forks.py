@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from guidesite.forks import forked_map
+from guidesite.parallel import forked_map
 
 
 def test_results_come_back_in_order_and_the_first_share_runs_here() -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from guidesite import forks, load, pipeline
+from guidesite import parallel as guidesite_parallel
+from guidesite import pipeline
 from guidesite.options import Options
 
 from conftest import CONTENT, TEMPLATES
@@ -42,17 +43,22 @@ def test_two_processes_build_what_one_process_builds(tmp_path: Path, monkeypatch
         unloadable.write_text(unloadable.read_text("utf-8").replace(
             "\ntitle:", "\ntitel: x\ntitle:", 1), "utf-8")
     parallel: list[bool] = []
-    share_out = pipeline.forked_map  # the pages are rendered in shares by the parallel path
-    monkeypatch.setattr(pipeline, "forked_map", lambda *args, **kwargs: (
-        "meanwhile" in kwargs and parallel.append(True)) or share_out(*args, **kwargs))
-    results = {}
     loaded_in_forks = []
-    load_in_forks = load.forked_map
-    monkeypatch.setattr(load, "forked_map",
-                        lambda *args: loaded_in_forks.append(True) or load_in_forks(*args))
+    share_out = guidesite_parallel.forked_map
+
+    def counted(*args, **kwargs):
+        """The render shares (with a `meanwhile`) and the load shares (two, here too)."""
+        if "meanwhile" in kwargs:
+            parallel.append(True)
+        elif not kwargs:
+            loaded_in_forks.append(True)
+        return share_out(*args, **kwargs)
+
+    monkeypatch.setattr(guidesite_parallel, "forked_map", counted)
+    results = {}
     # a valid site is built three times: the third build is written in the first one's folder
     for name, threshold in [("one", 10**9)] + [("two", 1)] * (1 if broken else 3):
-        monkeypatch.setattr(forks, "PARALLEL_FROM", threshold)
+        monkeypatch.setattr(guidesite_parallel, "PARALLEL_FROM", threshold)
         results[name] = pipeline.build(Options(
             content, TEMPLATES, tmp_path / name / "site", search=False,
             cache=tmp_path / name / "cache"))[0]  # empty caches: downloads are made
