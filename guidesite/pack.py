@@ -17,23 +17,37 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import downloads
+from .bodies import Body
 from .cache import Cache, code_version, fingerprint
-from .diagnostics import error
+from .diagnostics import Diagnostic, error
 from .home import journey_sorted
 from .markdown import Block
-from .model import Item
-from .plan import GROUP_TITLE, SECTION_OF, Route
+from .model import Item, Site
+from .plan import GROUP_TITLE, SECTION_OF, Plan, Route
 from .slug import slugify
 
-if TYPE_CHECKING:
-    from .render import Renderer
+
+class Renderer(Protocol):
+    """What the pack needs of the renderer (`render.Renderer`), named here so the two modules
+    do not import each other."""
+
+    site: Site
+    layout: Plan
+    bodies: Mapping[str, Body]
+    cache: Cache
+    packs: dict[str, PackFile | None]
+    problems: list[Diagnostic]
+
+    def page(self, route: Route, extra: dict | None = None) -> bytes | None: ...
+
 
 HANDOUT_KINDS = tuple(SECTION_OF)
 """Item kinds with a handout, which the pack holds (lessons give worksheets instead)."""
