@@ -1,5 +1,6 @@
 """The dev server's rebuild after an edit renders only what changed, and gives exactly the
-site (and report) a build from scratch gives."""
+site (and report) a build in a new process gives (one with no state from earlier builds; the
+cache both share is checked on its own in test_cache)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def builder(content: Path, out: Path, cache: Path) -> Live:
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache for the module's builds, as one author's machine has: the first build makes
-    the letter downloads and classroom packs, the others reuse them."""
+    the letter downloads and classroom packs, the others (the references too) reuse them."""
     return tmp_path_factory.mktemp("cache")
 
 
@@ -66,7 +67,7 @@ def served(tmp_path: Path, cache: Path):
 
 
 @pytest.mark.parametrize("name", EDITS)
-def test_an_edit_gives_the_site_and_report_of_a_full_build(served, name) -> None:
+def test_an_edit_gives_the_site_and_report_of_a_full_build(served, cache, name) -> None:
     content, live, tmp_path = served
     old, new, most = EDITS[name]
     article = content / ARTICLE
@@ -76,7 +77,7 @@ def test_an_edit_gives_the_site_and_report_of_a_full_build(served, name) -> None
     result = live.build(in_place=True, changed={str(article)})
     if most is not None:
         assert 1 <= result.rendered <= most, f"{result.rendered} pages rendered anew"
-    reference = builder(content, tmp_path / "reference", None)  # made from scratch
+    reference = builder(content, tmp_path / "reference", cache)  # a new process: no state
     expected = reference.build(in_place=True)
     assert [d.format() for d in result.diagnostics] == [d.format() for d in expected.diagnostics]
     if expected.ok:
@@ -85,7 +86,7 @@ def test_an_edit_gives_the_site_and_report_of_a_full_build(served, name) -> None
         assert "error[broken-link]" in "\n".join(d.format() for d in result.diagnostics)
 
 
-def test_a_letter_edit_reaches_its_versions_in_every_language(served) -> None:
+def test_a_letter_edit_reaches_its_versions_in_every_language(served, cache) -> None:
     """A letter's page offers it in every language: the English page shows the Swedish
     text too, so an edit to the Swedish letter renders both (and nothing else is stale)."""
     content, live, tmp_path = served
@@ -95,7 +96,7 @@ def test_a_letter_edit_reaches_its_versions_in_every_language(served) -> None:
                       "utf-8")
     result = live.build(in_place=True, changed={str(letter)})
     assert result.ok and result.rendered >= 2
-    reference = builder(content, tmp_path / "reference", None)
+    reference = builder(content, tmp_path / "reference", cache)
     assert reference.build(in_place=True).ok
     assert files(tmp_path / "live") == files(tmp_path / "reference")
 
@@ -116,7 +117,8 @@ def test_rebuilds_follow_each_other_and_mark_the_translation_outdated(served) ->
             [] if word == "tystnad" else [True])
 
 
-def test_a_new_file_and_a_deleted_one_are_found_though_the_watcher_names_them(served) -> None:
+def test_a_new_file_and_a_deleted_one_are_found_though_the_watcher_names_them(
+        served, cache) -> None:
     """The watcher names a new or deleted file; the content folder is then looked at again."""
     content, live, tmp_path = served
     new = content / "sv/articles/ny-artikel.md"
@@ -127,6 +129,6 @@ def test_a_new_file_and_a_deleted_one_are_found_though_the_watcher_names_them(se
     new.unlink()
     result = live.build(in_place=True, changed={str(new)})
     assert not (tmp_path / "live/sv/artiklar/ny-artikel").exists()
-    reference = builder(content, tmp_path / "reference", None)
+    reference = builder(content, tmp_path / "reference", cache)
     reference.build(in_place=True)
     assert files(tmp_path / "live") == files(tmp_path / "reference")
