@@ -73,6 +73,10 @@ STAGES = (  # (module, owner in it or "", function, label): where each stage is 
     ("guidesite.write", "Staging", "swap_in", "write: staging folder, lock, swap"),
     ("guidesite.write", "Staging", "__exit__", "write: staging folder, lock, swap"),
     ("guidesite.uptodate", "", "remember", "up-to-date: record this build"),
+    ("guidesite.cache", "Cache", "keep", "cache: pickle new entries"),
+    ("guidesite.cache", "Cache", "recall", "cache: read and unpickle entries"),
+    ("guidesite.cache", "Cache", "flush", "cache: write entries (SQLite)"),
+    ("guidesite.parallel", "_Sink", "_scan", "link scan of each written page"),
     ("guidesite.parallel", "", "forked_map", "forks: load, download, render shares, waits"),
     ("guidesite.parallel", "", "trim", "forks: give freed memory back (malloc_trim)"),
 )
