@@ -148,8 +148,18 @@ SLOW_TESTS = {"test_cached_and_uncached_builds_are_byte_identical",
 left out of the quick subset, `pytest -m "not browser and not slow"`."""
 
 
+FIRST = ("test_gates_browser.py", "test_fuzz.py", "test_build.py", "test_cli.py",
+         "test_cache.py", "test_interrupt.py", "test_letters_browser.py", "test_serve.py",
+         "test_parallel.py", "test_quick_rebuild.py")
+"""The longest modules, run first: the two workers take whole modules in turn
+(`--dist loadfile`), so a long one taken last would leave the other worker idle."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests are those that use Chromium; slow ones are listed by module or marked."""
+    """Browser tests are those that use Chromium; slow ones are listed by module or marked.
+    The longest modules go first (`FIRST`)."""
+    items.sort(key=lambda item: FIRST.index(item.path.name) if item.path.name in FIRST
+               else len(FIRST))  # (stable: the others keep their order)
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)

@@ -39,10 +39,10 @@ from conftest import ROOT, SITE_YAML, TEMPLATES, base_tree, report, write_tree
 
 HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="hypothesis-")
 set_hypothesis_home_dir(HYPOTHESIS_HOME.name)  # its caches go there, not into the project
-LOADER_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 1000))
+LOADER_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 750))
 """Generated inputs per loader (article, letter, tips, strings.yaml, site.yaml); each run draws
 new ones, and `FUZZ_EXAMPLES=10000` makes a deeper run."""
-BUILD_EXAMPLES = 50
+BUILD_EXAMPLES = 40
 """Whole in-process builds on fuzzed Markdown bodies and titles."""
 
 FUZZ = settings(max_examples=LOADER_EXAMPLES, deadline=None, database=None,
