@@ -6,11 +6,14 @@ end early when the page is there and fail only on a hang.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -53,10 +56,25 @@ def wait_for(condition, seconds: float) -> float:
     return time.perf_counter() - start
 
 
+@functools.cache
+def warm_cache() -> Path:
+    """A cache filled by one build of the real content (made once per test process), which
+    each server starts from, as an author's does: the letter downloads and classroom packs
+    are not made again for every server."""
+    folder = Path(tempfile.mkdtemp(prefix="warm-cache-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--no-search",
+                    "--content", str(CONTENT), "--templates", str(TEMPLATES),
+                    "--out", str(folder / "site")], cwd=folder, check=True,
+                   capture_output=True, timeout=600)
+    return folder / ".cache"
+
+
 class Served:
     def __init__(self, tmp: Path, *args: str) -> None:
         self.content = tmp / "content"
         shutil.copytree(CONTENT, self.content)
+        shutil.copytree(warm_cache(), tmp / ".cache")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.lines: list[str] = []
