@@ -148,11 +148,6 @@ class PageKeys:
             pairs.append((before, after))
         return pairs
 
-    def changed_items(self) -> list[tuple[Item, Item]]:
-        """When `kept`: each changed item as it was and as it is."""
-        return [(before.item, after.item) for before, after in self._pairs
-                if after.item is not None and after.kind == after.item.kind]
-
     def revisit(self) -> list[Route]:
         """When `kept`: the routes whose key may differ from the last build's (those showing
         a changed item, the educators' pages with their reading figures, every language's

@@ -20,7 +20,7 @@ def walk(root: Path | str, hidden: bool = True) -> Iterator[tuple[str, os.DirEnt
         except OSError:
             continue
         for entry in entries:
-            if not hidden and (entry.name.startswith(".") or entry.name.endswith("~")):
+            if not hidden and is_hidden(entry.name):
                 continue
             path = os.path.join(rel, entry.name)
             try:
@@ -32,6 +32,11 @@ def walk(root: Path | str, hidden: bool = True) -> Iterator[tuple[str, os.DirEnt
             found.append((path, entry))
     found.sort(key=lambda pair: pair[0])
     yield from found
+
+
+def is_hidden(name: str) -> bool:
+    """A name `walk(hidden=False)` leaves out: dot files and editor backups."""
+    return name.startswith(".") or name.endswith("~")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

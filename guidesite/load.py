@@ -6,7 +6,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -111,8 +111,7 @@ def load(tree: ContentTree, memo: FileMemo | None = None, cache: Cache | None = 
     items: list[Item] = []
     unloaded: list[tuple[str, str]] = []
 
-    def load_item(source: SourceFile, found: list[Diagnostic]) -> Item | None:
-        return digested(LOADERS[source.folder](source, config, found))
+    load_item = _item_loader(config)
 
     def remembered(source: SourceFile, loader):
         kept = memo.get(source.path)
@@ -169,8 +168,7 @@ def _reloaded(tree: ContentTree, memo: FileMemo, cache: Cache, changed: Collecti
     settings = fingerprint(site.config)
     found: list[Diagnostic] = []
     for source in edited:
-        item = _remembered(source, settings, memo, found, lambda s, into: digested(
-            LOADERS[s.folder](s, site.config, into)), cache)
+        item = _remembered(source, settings, memo, found, _item_loader(site.config), cache)
         if item is None or source.display not in place:
             return None
         items[place[source.display]] = item
@@ -183,13 +181,14 @@ def remember_items(sources: list[SourceFile], config: SiteConfig, memo: FileMemo
                    cache: Cache) -> None:
     """Load item files into `memo` as `load` does (a share of a big site's loading, which
     `load` then finds there)."""
-    settings = fingerprint(config)
-
-    def load_item(source: SourceFile, found: list[Diagnostic]) -> Item | None:
-        return digested(LOADERS[source.folder](source, config, found))
-
+    settings, load_item = fingerprint(config), _item_loader(config)
     for source in sources:
         _remembered(source, settings, memo, [], load_item, cache)
+
+
+def _item_loader(config: SiteConfig) -> Callable[[SourceFile, list[Diagnostic]], Item | None]:
+    """Load an item file by its folder's loader, with its digest."""
+    return lambda source, found: digested(LOADERS[source.folder](source, config, found))
 
 
 def _remembered(source: SourceFile, settings: str, memo: FileMemo,

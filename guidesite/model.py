@@ -308,3 +308,13 @@ class Lesson(Item):
     steps: tuple[Step, ...] = ()
     worksheets: tuple[str, ...] = ()
     """Titles of its worksheets, in order."""
+
+
+def changed_items(old: Site, new: Site) -> list[tuple[Item, Item]] | None:
+    """Each item of `new` that is not the very object it was in `old`, with what it was; None
+    when the two do not hold the same files in the same order (an item came or went)."""
+    if len(old.items) != len(new.items):
+        return None
+    pairs = [(before, after) for before, after in zip(old.items, new.items, strict=True)
+             if before is not after]
+    return None if any(b.source.path != a.source.path for b, a in pairs) else pairs

@@ -214,8 +214,8 @@ def _recheck(last: Checked | None, files: frozenset[str], scans: Mapping[str, Pa
     pages that may have changed, when known)."""
     if last is None or last.files != files or last.scans.keys() != scans.keys():
         return None
-    changed = [path for path, scan in scans.items() if last.scans[path] is not scan] \
-        if visited is None else [path for path in visited if last.scans[path] is not scans[path]]
+    changed = [path for path in (scans if visited is None else visited)
+               if last.scans[path] is not scans[path]]
     if any(last.scans[path].ids != scans[path].ids for path in changed):
         return None
     return changed

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .diagnostics import Diagnostic, SourceRef, error
-from .model import SECTIONS, Item, Site
+from .model import SECTIONS, Item, Site, changed_items
 
 TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html",
              "educators": "educators.html", "handout": "handout.html", "search": "search.html",
@@ -77,6 +77,8 @@ class Plan:
     """Item file -> where its routes are in `routes` (so a kept plan swaps just those)."""
     counts: Mapping[str, int] = field(default_factory=dict)
     """Language ('root' for the site's own root pages) -> its pages, redirects not counted."""
+    by_key: Mapping[tuple[str, str], Item] = field(default_factory=dict)
+    """(language, key) -> the item built."""
 
 
 def item_url(site: Site, item: Item) -> str:
@@ -162,7 +164,8 @@ def plan(site: Site, include_drafts: bool = False,
     counts = Counter(route.lang or "root" for route in routes if route.kind != "redirect")
     return Plan(tuple(routes), keys, items, tuple(_collisions(routes, site.config.source)),
                 include_drafts, {item.source.path: urls[id(item)] for item in items},
-                {path: tuple(numbers) for path, numbers in places.items()}, dict(counts))
+                {path: tuple(numbers) for path, numbers in places.items()}, dict(counts),
+                {(item.lang, item.key): item for item in items})
 
 
 def _place(item: Item) -> tuple:
@@ -173,23 +176,25 @@ def _place(item: Item) -> tuple:
 
 def _kept(site: Site, include_drafts: bool, old_site: Site, old: Plan) -> Plan | None:
     """`old` with the items of `site`, or None when some route may differ."""
+    pairs = changed_items(old_site, site)
     if old.problems or old.drafts != include_drafts or old_site.config != site.config or \
-            old_site.unloaded != site.unloaded or len(old_site.items) != len(site.items):
+            old_site.unloaded != site.unloaded or pairs is None or \
+            any(_place(before) != _place(after) for before, after in pairs):
         return None
-    now: list[Item] = []
-    for before, after in zip(old_site.items, site.items, strict=True):
-        if before is not after:
-            if _place(before) != _place(after):
-                return None
-            now.append(after)
-    if not now:
+    if not pairs:
         return old
+    now = [after for _, after in pairs]
     routes = list(old.routes)
     for item in now:
         for number in old.places.get(item.source.path, ()):
             routes[number] = replace(routes[number], item=item)
+    by_key = dict(old.by_key)
+    for item in now:
+        entry = by_key.get((item.lang, item.key))
+        if entry is not None and entry.source.path == item.source.path:
+            by_key[(item.lang, item.key)] = item
     by_path = {item.source.path: item for item in now}
-    return replace(old, routes=tuple(routes), items=tuple(
+    return replace(old, routes=tuple(routes), by_key=by_key, items=tuple(
         by_path.get(item.source.path, item) for item in old.items))
 
 

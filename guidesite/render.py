@@ -48,16 +48,13 @@ class Memo:
     """Letter path -> (the letter, its language's strings, its downloads)."""
     scans: Mapping = field(default_factory=dict)
     """Page path -> its links and ids, of every page of the last build."""
-    by_key: dict | None = None
-    """The last renderer's (language, key) -> item."""
     made: Mapping[str, tuple[str, ...]] | None = None
     """Route path -> the files it made (its page, a letter's downloads, the classroom pack),
     after a build without problems: what the next build keeps of the routes it skips."""
 
     def copy(self) -> Memo:
         return Memo(dict(self.files), dict(self.bodies), dict(self.pages), dict(self.links),
-                    self.site_files, self.keys, dict(self.downloads), self.scans, self.by_key,
-                    self.made)
+                    self.site_files, self.keys, dict(self.downloads), self.scans, self.made)
 
 
 @dataclass(frozen=True)
@@ -116,11 +113,6 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
     renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
     default = site.config.default_language
     last = memo.made if memo is not None and key_of is not None and key_of.kept else None
-    if last is not None and memo is not None and memo.by_key is not None:
-        renderer.by_key = {**memo.by_key, **{(after.lang, after.key): after for before, after
-                                             in key_of.changed_items()
-                                             if memo.by_key.get((after.lang, after.key))
-                                             is before}}
     todo = key_of.revisit() if last is not None and key_of is not None else (
         r for r in layout.routes if langs is None or (r.lang or default) in langs)
     routes = sorted(todo, key=lambda r: r.kind in LISTING_KINDS)  # items first: Body.light
@@ -163,7 +155,6 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
     problems = [p for body in dict.values(done) for p in body.problems] + renderer.problems
     if memo is not None and langs is None:
         memo.keys, memo.made = key_of, None if problems else made
-        memo.by_key = vars(renderer).get("by_key")  # when made
     return Output(pages, done, renderer.link_sources, tuple(problems), renderer.made,
                   tuple(paths) if last is None else tuple(chain.from_iterable(made.values())),
                   last is not None)
@@ -214,13 +205,9 @@ class Renderer:
         self._shared: dict[tuple[str, str, str], _Fragment] = {}
 
     @cached_property
-    def by_key(self) -> dict[tuple[str, str], Item]:
-        """(language, key) -> the item (made when a page first needs it, like the two below:
-        a rebuild of one page needs few)."""
-        return {(item.lang, item.key): item for item in self.layout.items}
-
-    @cached_property
     def tips_about(self) -> dict[tuple[str, str], list[tuple[TipTopic, Tip]]]:
+        """(made when a page first needs it, like the listings: a rebuild of one page needs
+        few)"""
         return _tips_index(self.layout)
 
     @cached_property
@@ -313,7 +300,8 @@ class Renderer:
     def page(self, route: Route, extra: dict | None = None) -> bytes | None:
         """The page's HTML, or None after a template problem (kept in `problems`); `extra`
         is added to what the template sees (the classroom pack's parts)."""
-        site, bodies, item_urls, by_key = self.site, self.bodies, self.item_urls, self.by_key
+        site, bodies, item_urls = self.site, self.bodies, self.item_urls
+        by_key = self.layout.by_key
         keys = self.keys[route.lang or site.config.default_language]
         item = route.item
         listings = self.listings.get(route.lang, {}) if route.kind in (
@@ -376,8 +364,8 @@ class Renderer:
         latest changes to what readers read (lessons are on the educators' page)."""
         home = self.site.homes.get(route.lang)
         situations = [] if home is None else [
-            (situation, [self.by_key[(route.lang, key)] for key in situation.keys
-                         if (route.lang, key) in self.by_key])
+            (situation, [self.layout.by_key[(route.lang, key)] for key in situation.keys
+                         if (route.lang, key) in self.layout.by_key])
             for situation in home.situations]
         listed = [item for kind, items in self.listings.get(route.lang, {}).items()
                   if kind not in ("page", "lesson") for item in items]

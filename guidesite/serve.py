@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .diagnostics import Diagnostic
-from .files import walk
+from .files import is_hidden, walk
 from .options import Options, Result
 from .pipeline import State, build
 from .search import build_index
@@ -46,14 +46,12 @@ def look(paths: set[str]) -> dict[str, tuple[int, int] | None]:
     """`snapshot` of just these files (None: gone, or not a file a snapshot lists)."""
     found: dict[str, tuple[int, int] | None] = {}
     for path in paths:
-        name = os.path.basename(path)
         try:
             status = os.stat(path)
         except OSError:
             status = None
         found[path] = (status.st_mtime_ns, status.st_size) if status is not None and \
-            stat.S_ISREG(status.st_mode) and not name.startswith(".") and \
-            not name.endswith("~") else None
+            stat.S_ISREG(status.st_mode) and not is_hidden(os.path.basename(path)) else None
     return found
 
 

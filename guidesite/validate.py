@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, did_you_mean, error, warning
 from .home import check_keys
-from .model import Item, Lesson, Letter, Site, TipTopic
+from .model import Item, Lesson, Letter, Site, TipTopic, changed_items
 
 RELATED_KINDS = ("article", "letter")
 USES_KINDS = ("article", "letter", "tips")
@@ -67,17 +67,13 @@ def _texts_changed(previous: Validated, site: Site, today: dt.date | None
     """The items whose body text alone changed since `previous`, or None when anything else
     did."""
     old = previous.site
+    pairs = changed_items(old, site)
     if previous.today != today or old.config != site.config or old.unloaded != site.unloaded \
-            or old.homes != site.homes or len(old.items) != len(site.items):
+            or old.homes != site.homes or pairs is None or any(
+                replace(after, body=before.body, digest=before.digest) != before
+                for before, after in pairs):
         return None
-    texts = []
-    for before, after in zip(old.items, site.items, strict=True):
-        if before is after:
-            continue
-        if replace(after, body=before.body, digest=before.digest) != before:
-            return None
-        texts.append(after)
-    return texts
+    return [after for _, after in pairs]
 
 
 def _of_key(site: Site, path: str, keys: set[str]) -> bool:
