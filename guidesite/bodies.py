@@ -77,14 +77,14 @@ class Bodies(dict[str, Body]):
         super().__init__()
         self.site, self.layout, self.urls, self.memo = site, layout, urls, memo
         self.cache = cache or Cache(None)
-        self.items = {item.source.path: item for item in layout.items
-                      if langs is None or item.lang in langs}
-        self._keys: dict[str, str] = {}
+        self.langs = langs
         self._markdowns: dict[str, Markdown] = {}
         self._settings: dict[str, tuple] = {}
 
     def __missing__(self, path: str) -> Body:
-        item = self.items[path]
+        item = self.layout.items[self.layout.order[path]]
+        if self.langs is not None and item.lang not in self.langs:
+            raise KeyError(path)
         lang = item.lang
         if lang not in self._settings:
             self._settings[lang] = (self.site.config.allow_html, self._label(lang),
@@ -95,9 +95,8 @@ class Bodies(dict[str, Body]):
                 kept[3] == settings:
             body = kept[4]
         else:
-            if lang not in self._keys:
-                self._keys[lang] = fingerprint(sorted(keys.items()))
-            key = fingerprint("body", item.digest, self._keys[lang], url, *settings)
+            key = fingerprint("body", item.digest, self.layout.key_digests[lang], url,
+                              *settings)
             body = self.cache.recall(key)
             if not isinstance(body, Body):
                 body = self.render(item)
@@ -126,7 +125,8 @@ class Bodies(dict[str, Body]):
 
     def complete(self) -> dict[str, Body]:
         """Every item's body, rendering those not asked for yet."""
-        return {path: self[path] for path in self.items}
+        return {item.source.path: self[item.source.path] for item in self.layout.items
+                if self.langs is None or item.lang in self.langs}
 
 
 def _render_body(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:

@@ -76,9 +76,11 @@ class PageKeys:
                  ) -> None:
         self.site, self.layout, self.bodies = site, layout, bodies
         self.templates, self.engine = templates, engine
-        self.config = fingerprint(site.config)
-        self.strings = {lang: fingerprint(sorted(s.values.items()))
-                        for lang, s in site.strings.items()}
+        same = previous is not None and previous.site.config is site.config and \
+            previous.site.strings is site.strings  # (the dev server: one edited item)
+        self.config = previous.config if same else fingerprint(site.config)
+        self.strings = previous.strings if same else {
+            lang: fingerprint(sorted(s.values.items())) for lang, s in site.strings.items()}
         self.homes = dict(site.homes)
         self._aids: dict[str, str] | None = None
         self._known: dict[int, tuple[Route, str]] = {}

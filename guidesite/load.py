@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import stat
+from bisect import bisect_left
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
@@ -149,7 +150,7 @@ def load(tree: ContentTree, memo: FileMemo | None = None, cache: Cache | None = 
                                                 "strings.yaml")),
                                   "copy the default language's strings.yaml and translate it"))
     _check_strings_match(strings, config.default_language, problems)
-    items.sort(key=lambda i: (i.lang, i.kind, i.slug, i.source.path))
+    items.sort(key=_order)
     return Site(config, strings, tuple(items), read_lock(tree.root),
                 frozenset(unloaded), homes), problems
 
@@ -163,18 +164,25 @@ def _reloaded(tree: ContentTree, memo: FileMemo, cache: Cache, changed: Collecti
             path.startswith(str(tree.root) + os.sep) and path not in tree.names
             for path in changed):
         return None
-    place = {item.source.path: number for number, item in enumerate(site.items)}
     items = list(site.items)
     settings = fingerprint(site.config)
     found: list[Diagnostic] = []
     for source in edited:
         item = _remembered(source, settings, memo, found, _item_loader(site.config), cache)
-        if item is None or source.display not in place:
+        if item is None:
             return None
-        items[place[source.display]] = item
+        place = bisect_left(items, _order(item), key=_order)  # where it was, unless its
+        if place == len(items) or items[place].source.path != source.display:  # slug moved
+            return None
+        items[place] = item
     shown = {source.display for source in edited}
     return replace(site, items=tuple(items)), [
         *(p for p in problems if p.where.path not in shown), *found]
+
+
+def _order(item: Item) -> tuple[str, str, str, str]:
+    """Where an item is in `Site.items`."""
+    return (item.lang, item.kind, item.slug, item.source.path)
 
 
 def remember_items(sources: list[SourceFile], config: SiteConfig, memo: FileMemo,

@@ -180,9 +180,10 @@ class _Sink:
         return found
 
 
-def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: Memo | None
-                       ) -> tuple[Output, dict[str, PageLinks]]:
-    """Render (and write) the languages in separate processes when the site is big enough.
+def render_in_parallel(job: Job, files: set[str], out: Staging | InPlace | None, progress,
+                       memo: Memo | None) -> tuple[Output, dict[str, PageLinks]]:
+    """Render (and write) the languages in separate processes when the site is big enough;
+    `files` are the site's files besides pages (links to them hold too).
 
     This process renders the first share itself and forked workers the others (one process
     fewer holding a copy of what it touches). Each writes its pages straight into the staging
@@ -190,9 +191,8 @@ def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: 
     no process holds the whole site in memory. With `memo` (the dev server, which runs
     threads and must not fork) this process renders all, reusing what `memo` holds.
     """
-    site, layout, known = job.site, job.layout, job.known
-    pages = {route.url for route in layout.routes}  # the others in `known` are files already
-    planned = {route.path for route in layout.routes} | (known - pages)
+    site, layout = job.site, job.layout
+    planned = layout.page_paths | files
     sink = _Sink(out, site.config.base_url, planned, job.cache,
                  memo.links if memo is not None else None)
     codes = [lang.code for lang in site.config.languages]
@@ -267,10 +267,10 @@ def _share_of(layout: Plan, langs: set[str], default: str) -> Plan:
     Made before forking, so a worker never even looks at another language's items: each
     object it touches is copied into its memory (reference counts are writes).
     """
+    items = tuple(i for i in layout.items if i.lang in langs or isinstance(i, Letter))
     return replace(layout,
                    routes=tuple(r for r in layout.routes if (r.lang or default) in langs),
-                   items=tuple(i for i in layout.items
-                               if i.lang in langs or isinstance(i, Letter)))
+                   items=items, order={i.source.path: n for n, i in enumerate(items)})
 
 
 def _make_packs(job: Job, workers: int) -> None:

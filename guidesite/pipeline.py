@@ -125,17 +125,16 @@ def _build(options: Options, cache: Cache, state: State, in_place: bool,
     state = replace(state, planned=(site, layout))
     problems += layout.problems
     copies = static_files(options.templates)
-    downloads = _download_paths(layout)
     offline = options.offline or site.config.offline_copy
     later = {OFFLINE_ZIP} if offline else set()  # made from the finished folder (`finish`)
-    known = {route.url for route in layout.routes} | set(copies) | downloads | later
-    job = Job(site, layout, options.templates, known, cache)
+    files = layout.downloads | set(copies) | later  # besides pages
+    job = Job(site, layout, options.templates, layout.page_urls | files, cache)
     external: list[ExternalLink] = []
     lock_update: str | None = None
     out = _output(options, state, in_place)
     try:
         with out if out is not None else contextlib.nullcontext():
-            output, scans = render_in_parallel(job, out, options.progress,
+            output, scans = render_in_parallel(job, files, out, options.progress,
                                                memo if in_place else None)
             for rel, source in copies.items() if out is not None else ():
                 out.copy(rel, source)
@@ -161,8 +160,7 @@ def _build(options: Options, cache: Cache, state: State, in_place: bool,
     state = _written(state, out)
     problems += _record_lock(options, problems, lock_update)
     written = out.written if out is not None else 0
-    return _summary(problems, started, layout, output, copies, downloads, written,
-                    external), state
+    return _summary(problems, started, layout, output, copies, written, external), state
 
 
 def _output(options: Options, state: State, in_place: bool) -> Staging | InPlace | None:
@@ -230,11 +228,11 @@ def _record_lock(options: Options, problems: list[Diagnostic], lock_update: str 
     return write_lock(options.content / LOCK_NAME, lock_update)
 
 
-def _summary(problems, started, layout, output, copies, downloads, written,
+def _summary(problems, started, layout, output, copies, written,
              external: list[ExternalLink]) -> Result:
     return _finish(problems, started, dict(layout.counts), len(output.paths) + len(copies),
                    external, sum(route.kind == "letter" for route in layout.routes),
-                   len(downloads), output.rendered, written)
+                   len(layout.downloads), output.rendered, written)
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,
@@ -287,13 +285,6 @@ def lock_unchanged(content: Path) -> Diagnostic:
     return note("lock-unchanged", "the URL lock was not updated: the build failed",
                 SourceRef(display_path(content / LOCK_NAME)),
                 f"fix the errors above, then run '{UPDATE_LOCK}' again")
-
-
-def _download_paths(layout) -> set[str]:
-    from .downloads import FORMATS
-
-    return {f"{route.url}{route.item.slug}.{fmt}" for route in layout.routes
-            if route.kind == "letter" for fmt in FORMATS}
 
 
 def _missing_site_yaml(content: Path) -> Diagnostic:

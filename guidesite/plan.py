@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, error
-from .model import SECTIONS, Item, Site, changed_items
+from .downloads import FORMATS
+from .model import SECTIONS, Item, Site, Tip, TipTopic, changed_items
 
 TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html",
              "educators": "educators.html", "handout": "handout.html", "search": "search.html",
@@ -79,6 +81,19 @@ class Plan:
     """Language ('root' for the site's own root pages) -> its pages, redirects not counted."""
     by_key: Mapping[tuple[str, str], Item] = field(default_factory=dict)
     """(language, key) -> the item built."""
+    order: Mapping[str, int] = field(default_factory=dict)
+    """Item file -> where it is in `items`."""
+    key_digests: Mapping[str, str] = field(default_factory=dict)
+    """Language -> fingerprint of its `keys` (what every body's `key:` links depend on)."""
+    tips_about: Mapping[tuple[str, str], tuple[tuple[TipTopic, Tip], ...]] = \
+        field(default_factory=dict)
+    """(language, key) -> the tips that list that key as related (shown on its page)."""
+    page_urls: frozenset[str] = frozenset()
+    """Every route's URL."""
+    page_paths: frozenset[str] = frozenset()
+    """Every route's file."""
+    downloads: frozenset[str] = frozenset()
+    """Every letter download's file: next to its letter's page, in each of `FORMATS`."""
 
 
 def item_url(site: Site, item: Item) -> str:
@@ -165,7 +180,26 @@ def plan(site: Site, include_drafts: bool = False,
     return Plan(tuple(routes), keys, items, tuple(_collisions(routes, site.config.source)),
                 include_drafts, {item.source.path: urls[id(item)] for item in items},
                 {path: tuple(numbers) for path, numbers in places.items()}, dict(counts),
-                {(item.lang, item.key): item for item in items})
+                {(item.lang, item.key): item for item in items},
+                {item.source.path: number for number, item in enumerate(items)},
+                {lang: fingerprint(sorted(urls.items())) for lang, urls in keys.items()},
+                _tips_index(items), frozenset(route.url for route in routes),
+                frozenset(route.path for route in routes),
+                frozenset(f"{route.url}{route.item.slug}.{fmt}" for route in routes
+                          if route.kind == "letter" and route.item is not None
+                          for fmt in FORMATS))
+
+
+def _tips_index(items: tuple[Item, ...]
+                ) -> dict[tuple[str, str], tuple[tuple[TipTopic, Tip], ...]]:
+    """(language, key) -> the tips that list that key as related."""
+    index: dict[tuple[str, str], list[tuple[TipTopic, Tip]]] = {}
+    for topic in items:
+        if isinstance(topic, TipTopic):
+            for tip in topic.tips:
+                for key in tip.related:
+                    index.setdefault((topic.lang, key), []).append((topic, tip))
+    return {where: tuple(tips) for where, tips in index.items()}
 
 
 def _place(item: Item) -> tuple:
@@ -193,9 +227,12 @@ def _kept(site: Site, include_drafts: bool, old_site: Site, old: Plan) -> Plan |
         entry = by_key.get((item.lang, item.key))
         if entry is not None and entry.source.path == item.source.path:
             by_key[(item.lang, item.key)] = item
-    by_path = {item.source.path: item for item in now}
-    return replace(old, routes=tuple(routes), by_key=by_key, items=tuple(
-        by_path.get(item.source.path, item) for item in old.items))
+    items = list(old.items)
+    for item in now:
+        items[old.order[item.source.path]] = item
+    return replace(old, routes=tuple(routes), by_key=by_key, items=tuple(items),
+                   tips_about=_tips_index(tuple(items)) if any(
+                       isinstance(item, TipTopic) for item in now) else old.tips_about)
 
 
 GENERATED = ("sitemap.xml", "robots.txt", "feed.xml", "404.html", "index.html")

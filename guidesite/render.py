@@ -22,7 +22,7 @@ from .downloads import FORMATS, letter_files
 from .home import journey_sorted, latest
 from .letters import as_data
 from .load import FileMemo
-from .model import Item, Lesson, Letter, Site, Tip, TipTopic
+from .model import Item, Lesson, Letter, Site
 from .plan import KIND_OF, Plan, Route, handout_url
 from .qr import qr_svg
 from .templating import bytecode_cache, environment, link_source, template_problem
@@ -205,12 +205,6 @@ class Renderer:
         self._shared: dict[tuple[str, str, str], _Fragment] = {}
 
     @cached_property
-    def tips_about(self) -> dict[tuple[str, str], list[tuple[TipTopic, Tip]]]:
-        """(made when a page first needs it, like the listings: a rebuild of one page needs
-        few)"""
-        return _tips_index(self.layout)
-
-    @cached_property
     def listings(self) -> dict[str, dict[str, list[Item]]]:
         return {lang.code: _listings(self.layout, lang.code, self.site.config.journey)
                 for lang in self.site.config.languages}
@@ -334,7 +328,7 @@ class Renderer:
                 for k in related if (route.lang, k) in by_key],
             "tips_about": lambda key: [
                 (topic, tip, relative(route.url, url_of(topic)) + "#" + tip.id)
-                for topic, tip in self.tips_about.get((route.lang, key), [])],
+                for topic, tip in self.layout.tips_about.get((route.lang, key), ())],
         }
         if route.kind == "home":
             context.update(self._home_context(route))
@@ -405,17 +399,6 @@ def _article_json_ld(site: Site, item: Item, route: Route) -> str:
         "publisher": {"@type": "Organization", "name": site.config.organisation},
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-
-
-def _tips_index(layout: Plan) -> dict[tuple[str, str], list[tuple[TipTopic, Tip]]]:
-    """(language, key) -> the tips that list that key as related."""
-    index: dict[tuple[str, str], list[tuple[TipTopic, Tip]]] = {}
-    for topic in layout.items:
-        if isinstance(topic, TipTopic):
-            for tip in topic.tips:
-                for key in tip.related:
-                    index.setdefault((topic.lang, key), []).append((topic, tip))
-    return index
 
 
 def _letter_context(site: Site, letter: Letter, by_key: dict, bodies: dict) -> dict:

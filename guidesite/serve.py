@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote
 
 from .diagnostics import Diagnostic
 from .files import is_hidden, walk
+from .memory import collector_paused, settle
 from .options import Options, Result
 from .pipeline import State, build
 from .search import build_index
@@ -90,8 +91,9 @@ class DevServer:
         The `first` build is summed up by the "Serving" line, so only its problems are logged.
         """
         with self.lock:
-            result, self.state = build(self.options, self.state, in_place=True,
-                                       changed=changed)
+            with collector_paused():
+                result, self.state = build(self.options, self.state, in_place=True,
+                                           changed=changed)
             self.failed = [] if result.ok else result.diagnostics
         for diagnostic in result.diagnostics:
             self.log(diagnostic.format(), file=sys.stderr)
@@ -105,10 +107,13 @@ class DevServer:
             self.log("Build failed: the browser shows the errors until they are fixed",
                      flush=True)
         self.on_rebuilt()
+        with self.lock:
+            settle()
         return result
 
     def _index_soon(self) -> None:
-        """Remake the search index after edits pause, so search follows the author's edits."""
+        """Remake the search index after edits pause, so search follows the author's edits
+        (and collect what the edits left, see `index`)."""
         if self._index_timer is not None:
             self._index_timer.cancel()
         self._index_timer = threading.Timer(INDEX_AFTER_SECONDS, self.index)
@@ -116,9 +121,12 @@ class DevServer:
         self._index_timer.start()
 
     def index(self) -> None:
-        """Index the site as it is. Rebuilds go on meanwhile (on a big site Pagefind takes
-        seconds): they never touch its folder, and each page they write replaces the old one
-        in one step, so Pagefind reads one or the other; the next index has the new one."""
+        """When edits pause: collect the old states' cycles (`memory.settle`), then index
+        the site as it is. Rebuilds go on meanwhile (on a big site Pagefind takes seconds):
+        they never touch its folder, and each page they write replaces the old one in one
+        step, so Pagefind reads one or the other; the next index has the new one."""
+        with self.lock:
+            settle(everything=True)
         with self.indexing:
             if self.failed or self.state.config is None:
                 return
@@ -141,12 +149,21 @@ class DevServer:
             try:
                 while not stop.is_set():
                     named = wakeup.wait()
-                    now = snapshot(folders) if named is None else seen | look(named)
-                    now = {path: status for path, status in now.items() if status is not None}
-                    if now != seen:
+                    if named is None:
+                        now = snapshot(folders)
                         changed = {path for path in now.keys() | seen.keys()
                                    if now.get(path) != seen.get(path)}
                         seen = now
+                    else:  # (without going through every file of a big site)
+                        changed = set()
+                        for path, status in look(named).items():
+                            if status != seen.get(path):
+                                changed.add(path)
+                                if status is None:
+                                    del seen[path]
+                                else:
+                                    seen[path] = status
+                    if changed:
                         self.rebuild(changed)
             finally:
                 wakeup.close()

@@ -100,10 +100,10 @@ def outdated(site: Site, keys: set[str] | None = None) -> list[Diagnostic]:
     With `keys`, only the translations of items with those keys are checked.
     """
     default = site.config.default_language
-    sources = {(i.kind, i.key): i for i in site.items
-               if i.lang == default and (keys is None or i.key in keys)}
+    items = site.items if keys is None else [i for i in site.items if i.key in keys]
+    sources = {(i.kind, i.key): i for i in items if i.lang == default}
     problems = []
-    for item in site.items:
+    for item in items:
         source = sources.get((item.kind, item.key))
         if source is None or source is item or not item.translated_from:
             continue

@@ -72,8 +72,10 @@ class Wakeup:
                 return None
         while select.select([self.fd], [], [], SETTLE_SECONDS)[0]:
             take()
-        self._watch_all()  # new folders need watches of their own
-        return None if everything else named
+        if everything:
+            self._watch_all()  # new folders need watches of their own
+            return None
+        return named
 
     def _events(self) -> list[tuple[int, str | None]]:
         """The events waiting to be read: (mask, the file named, None for the folder)."""
