@@ -134,10 +134,12 @@ def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | 
         if isinstance(route.item, Letter) and route.kind == "letter":
             for name, data in _letter_files(site, route.item, cache, memo).items():
                 emit(route.url + name, data)
-        if route.kind == "educators":
+        key = key_of(route) if key_of is not None else ""
+        if route.kind == "educators":  # the page shows the pack's pages and size too
             for path, data in pack.pack_files(renderer, route).items():
                 emit(path, data)
-        key = key_of(route) if key_of is not None else ""
+                if key:
+                    key = fingerprint(key, path, len(data), renderer.packs[route.lang].pages)
         remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == key:
             emit(route.path, remembered[1])

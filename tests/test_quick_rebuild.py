@@ -132,3 +132,26 @@ def test_a_new_file_and_a_deleted_one_are_found_though_the_watcher_names_them(
     reference = builder(content, tmp_path / "reference", cache)
     reference.build(in_place=True)
     assert files(tmp_path / "live") == files(tmp_path / "reference")
+
+
+def test_the_educators_page_follows_its_pack(served, cache, monkeypatch) -> None:
+    """The educators' page shows the classroom pack's pages and size. An edit that changes
+    the pack but neither the item's card nor its reading figures (here the words of a
+    heading reordered: an article's handout in the pack lists its headings) must still give
+    the page the new pack's figures."""
+    import guidesite.pack
+
+    content, live, tmp_path = served
+    printed = guidesite.pack.pack_pdf
+    monkeypatch.setattr(guidesite.pack, "pack_pdf", lambda html, base: (
+        printed(html, base)[0] + b"\n" * 250_000, 99))  # a new pack: 99 pages, 250 kB more
+    article = content / ARTICLE
+    article.write_text(article.read_text("utf-8").replace(
+        "## Mejl eller telefon?", "## Telefon eller mejl?"), "utf-8")
+    result = live.build(in_place=True, changed={str(article)})
+    assert result.ok, result.diagnostics
+    page = (tmp_path / "live/sv/for-pedagoger/index.html").read_text("utf-8")
+    assert "99" in page
+    reference = builder(content, tmp_path / "reference", cache)
+    assert reference.build(in_place=True).ok
+    assert files(tmp_path / "live") == files(tmp_path / "reference")
