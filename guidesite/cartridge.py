@@ -17,8 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from .home import journey_sorted
 from .model import Item, Language, Site
-from .plan import GROUP_TITLE, Plan
-from .slug import slugify
+from .plan import GROUP_TITLE, Plan, cartridge_path
 
 CARTRIDGE_KINDS = tuple(GROUP_TITLE)
 """Item kinds the cartridge links to, in the order of its folders."""
@@ -35,11 +34,6 @@ _SCHEMAS = {
 }
 ZIP_EPOCH = dt.datetime(1980, 1, 1)
 """The earliest time a zip entry can carry."""
-
-
-def cartridge_path(language: Language) -> str:
-    """`sv/for-pedagoger/vaga-fraga.imscc`: beside the educators' page, named after the site."""
-    return f"{language.code}/{language.sections['educators']}/{slugify(language.title)}.imscc"
 
 
 def cartridges(site: Site, layout: Plan) -> dict[str, bytes]:

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 from .cartridge import deterministic_zip, newest
 from .files import write_atomic
 from .model import Site
+from .plan import OFFLINE_ZIP, SEARCH_INDEX
 from .slug import slugify
 
-OFFLINE_ZIP = "offline.zip"
-LEFT_OUT = ("pagefind/",)
+LEFT_OUT = (SEARCH_INDEX + "/",)
 """Folders of the site the copy leaves out: the search index cannot load from files."""
 _ATTRIBUTE = re.compile(r'(\s(?:href|src|action)=")([^"]*)(")')
 _REFRESH = re.compile(r'(<meta http-equiv="refresh" content="\d+; url=)([^"]*)(")')

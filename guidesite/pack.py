@@ -31,8 +31,7 @@ from .diagnostics import Diagnostic, error
 from .home import journey_sorted
 from .markdown import Block
 from .model import Item, Site
-from .plan import GROUP_TITLE, SECTION_OF, Plan, Route
-from .slug import slugify
+from .plan import GROUP_TITLE, SECTION_OF, Plan, Route, pack_file, pack_items
 
 
 class Renderer(Protocol):
@@ -51,8 +50,6 @@ class Renderer(Protocol):
 
 HANDOUT_KINDS = tuple(SECTION_OF)
 """Item kinds with a handout, which the pack holds (lessons give worksheets instead)."""
-DEFAULT_FILE = "classroom-pack"
-"""The pack's file name when the language's strings do not give one (`pack_file`)."""
 
 
 @dataclass(frozen=True)
@@ -82,16 +79,12 @@ class PackFile:
 
 
 def parts_of(renderer: Renderer, lang: str) -> list[Part]:
-    """The pack's parts in `lang`: the lessons' worksheets, then the handouts of the items on
-    the site's journey (`journey:` in site.yaml, the path a class follows), articles, letters,
-    tips topics, in the journey's order. A pack of every item of a big site would be
-    thousands of pages no class prints; a site without a journey packs its worksheets."""
+    """The pack's parts in `lang` (`plan.pack_items`): the lessons' worksheets, then the
+    handouts of the items on the site's journey, articles, letters, tips topics, in the
+    journey's order (the educators' page's, see `_listings`)."""
     journey = renderer.site.config.journey
-    chosen = set(journey)
-    wanted = [item for item in renderer.layout.items if item.lang == lang and (
-        item.kind == "lesson" or item.kind in HANDOUT_KINDS and item.key in chosen)]
-    listed = {kind: journey_sorted([item for item in wanted if item.kind == kind], journey)
-              for kind in GROUP_TITLE}  # in the educators' page's order (`_listings`)
+    listed = {kind: journey_sorted(items, journey) for kind, items in
+              pack_items(renderer.layout.items, lang, journey).items()}
     sheets = [Part("worksheet", lesson, "educators_lessons", block)
               for lesson in listed["lesson"]
               for block in renderer.bodies[lesson.source.path].rendered.blocks
@@ -104,13 +97,6 @@ def pack_route(renderer: Renderer, lang: str) -> Route:
     """The route pack.html is rendered at: the educators' folder, so its links resolve there."""
     return Route(f"{lang}/{renderer.site.config.language(lang).sections['educators']}/",
                  "pack", lang)
-
-
-def file_name(renderer: Renderer, lang: str) -> str:
-    """`<pack_file>.pdf` from the language's strings, made a safe slug."""
-    strings = renderer.site.strings.get(lang)
-    wanted = strings.values.get("pack_file", "") if strings else ""
-    return f"{slugify(wanted) or DEFAULT_FILE}.pdf"
 
 
 def pack_html(renderer: Renderer, lang: str) -> str | None:
@@ -184,7 +170,7 @@ def make_pack(renderer: Renderer, lang: str) -> PackFile | None:
         pages = str(count).encode()
         cache.put(f"{key}.pdf", data)
         cache.put(f"{key}.pages", pages)
-    return PackFile(file_name(renderer, lang), data, int(pages),
+    return PackFile(pack_file(renderer.site, lang), data, int(pages),
                     _size(len(data), renderer.site.config.language(lang).locale))
 
 

@@ -180,10 +180,9 @@ class _Sink:
         return found
 
 
-def render_in_parallel(job: Job, files: set[str], out: Staging | InPlace | None, progress,
-                       memo: Memo | None) -> tuple[Output, dict[str, PageLinks]]:
-    """Render (and write) the languages in separate processes when the site is big enough;
-    `files` are the site's files besides pages (links to them hold too).
+def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: Memo | None
+                       ) -> tuple[Output, dict[str, PageLinks]]:
+    """Render (and write) the languages in separate processes when the site is big enough.
 
     This process renders the first share itself and forked workers the others (one process
     fewer holding a copy of what it touches). Each writes its pages straight into the staging
@@ -192,7 +191,7 @@ def render_in_parallel(job: Job, files: set[str], out: Staging | InPlace | None,
     threads and must not fork) this process renders all, reusing what `memo` holds.
     """
     site, layout = job.site, job.layout
-    planned = layout.page_paths | files
+    planned = layout.paths
     sink = _Sink(out, site.config.base_url, planned, job.cache,
                  memo.links if memo is not None else None)
     codes = [lang.code for lang in site.config.languages]

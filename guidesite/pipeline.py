@@ -17,7 +17,7 @@ from .links import ExternalLink, PageLinks, check_links
 from .load import Loaded, load
 from .lock import LOCK_NAME, UPDATE_LOCK, check_lock, lock_text
 from .model import Site, SiteConfig
-from .offline import OFFLINE_ZIP, write_offline
+from .offline import write_offline
 from .options import Options, Result
 from .parallel import preload, render_in_parallel
 from .plan import Plan, plan
@@ -121,26 +121,26 @@ def _build(options: Options, cache: Cache, state: State, in_place: bool,
     if any(d.severity == "error" and d.where.path.endswith(("site.yaml", "strings.yaml"))
            for d in problems):  # every page depends on these: rendering would only repeat
         return _finish(problems, started), state  # the same error once per page
-    layout = plan(site, include_drafts=options.drafts, previous=state.planned)
-    state = replace(state, planned=(site, layout))
-    problems += layout.problems
     copies = static_files(options.templates)
     offline = options.offline or site.config.offline_copy
-    later = {OFFLINE_ZIP} if offline else set()  # made from the finished folder (`finish`)
-    files = layout.downloads | set(copies) | later  # besides pages
-    job = Job(site, layout, options.templates, layout.page_urls | files, cache)
+    layout = plan(site, include_drafts=options.drafts, previous=state.planned,
+                  static=tuple(sorted(copies)), search=options.search and options.write,
+                  offline=offline)
+    state = replace(state, planned=(site, layout))
+    problems += layout.problems
+    job = Job(site, layout, options.templates, layout.known, cache)
     external: list[ExternalLink] = []
     lock_update: str | None = None
     out = _output(options, state, in_place)
     try:
         with out if out is not None else contextlib.nullcontext():
-            output, scans = render_in_parallel(job, files, out, options.progress,
+            output, scans = render_in_parallel(job, out, options.progress,
                                                memo if in_place else None)
             for rel, source in copies.items() if out is not None else ():
                 out.copy(rel, source)
             problems += output.problems
             checked, external, lock_update, passed = _check(
-                options, site, layout, output, scans, copies, tree, later, state.checked)
+                options, site, layout, output, scans, tree, state.checked)
             problems += checked
             state = replace(state, checked=passed)
             if out is not None and not has_errors(problems):
@@ -151,7 +151,7 @@ def _build(options: Options, cache: Cache, state: State, in_place: bool,
                         write_offline(folder, site)
                     return found
 
-                problems += out.swap_in([*output.paths, *copies], finish)
+                problems += out.swap_in(layout.written, finish)
     except BuildLocked as exc:
         return _finish([*problems, locked_out(options.out, exc)], started), state
     except OSError as exc:
@@ -160,7 +160,7 @@ def _build(options: Options, cache: Cache, state: State, in_place: bool,
     state = _written(state, out)
     problems += _record_lock(options, problems, lock_update)
     written = out.written if out is not None else 0
-    return _summary(problems, started, layout, output, copies, written, external), state
+    return _summary(problems, started, layout, output, written, external), state
 
 
 def _output(options: Options, state: State, in_place: bool) -> Staging | InPlace | None:
@@ -176,8 +176,8 @@ def _written(state: State, out: Staging | InPlace | None) -> State:
     return replace(state, written=out.held) if isinstance(out, InPlace) else state
 
 
-def _check(options: Options, site, layout, output: Output, scans, copies, tree: ContentTree,
-           later: set[str], last: Checked | None
+def _check(options: Options, site, layout: Plan, output: Output, scans, tree: ContentTree,
+           last: Checked | None
            ) -> tuple[list[Diagnostic], list[ExternalLink], str | None, Checked | None]:
     """Links and anchors of the new site, and the published URLs it must keep: the problems,
     the external links (listed by `check`), for `--update-lock` the lock to record, and the
@@ -189,7 +189,7 @@ def _check(options: Options, site, layout, output: Output, scans, copies, tree: 
     problems: list[Diagnostic] = []
     if output.problems:
         return problems, [], None, None
-    files = frozenset(output.paths) | frozenset(copies) | later
+    files = layout.paths
     only = _recheck(last, files, scans, output.visited) if options.write else None
     locate = cache(lambda: _locator(layout, output, options.templates))  # made if needed
     broken, external = check_links(scans, files, lambda *link: locate()(*link),
@@ -228,11 +228,12 @@ def _record_lock(options: Options, problems: list[Diagnostic], lock_update: str 
     return write_lock(options.content / LOCK_NAME, lock_update)
 
 
-def _summary(problems, started, layout, output, copies, written,
+def _summary(problems, started, layout: Plan, output, written,
              external: list[ExternalLink]) -> Result:
-    return _finish(problems, started, dict(layout.counts), len(output.paths) + len(copies),
+    return _finish(problems, started, dict(layout.counts), len(layout.written),
                    external, sum(route.kind == "letter" for route in layout.routes),
-                   len(layout.downloads), output.rendered, written)
+                   sum(route.kind == "download" for route in layout.files), output.rendered,
+                   written)
 
 
 def _finish(problems: list[Diagnostic], started: float, counts: dict[str, int] | None = None,

@@ -1,4 +1,6 @@
-"""Decide every output page: its URL, file, template and translations. Nothing is rendered here."""
+"""Decide every output: each page (its URL, file, template and translations) and each other file
+the site has (downloads, feeds, sitemap, static files, the search index...). Nothing is
+rendered here."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from functools import cached_property
 
 from .cache import fingerprint
 from .diagnostics import Diagnostic, SourceRef, error
-from .downloads import FORMATS
-from .model import SECTIONS, Item, Site, Tip, TipTopic, changed_items
+from .model import SECTIONS, Item, Language, Lesson, Site, Tip, TipTopic, changed_items
+from .slug import slugify
 
 TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html",
              "educators": "educators.html", "handout": "handout.html", "search": "search.html",
@@ -18,6 +20,16 @@ TEMPLATES = {"root": "root.html", "home": "home.html", "section": "section.html"
              "article": "article.html", "page": "page.html", "redirect": "redirect.html",
              "letter": "letter.html", "tips": "tips.html", "lesson": "lesson.html",
              "pack": "pack.html"}
+FILE_KINDS = ("download", "feed", "sitemap", "robots", "cartridge", "pack", "static",
+              "search-index", "offline")
+"""The kinds of the plan's files that are not pages (`Plan.files`)."""
+MADE_LAST = ("search-index", "offline")
+"""Files made from the finished site folder, after everything else is written."""
+OFFLINE_ZIP = "offline.zip"
+SEARCH_INDEX = "pagefind"
+"""The folder Pagefind writes the search index into."""
+PACK_FILE = "classroom-pack"
+"""The pack's file name when the language's strings give none."""
 SECTION_OF = {"article": "articles", "letter": "letters", "tips": "tips"}
 KIND_OF = {section: kind for kind, section in SECTION_OF.items()}
 GROUP_TITLE = {"lesson": "educators_lessons", "article": "nav_articles",
@@ -55,8 +67,9 @@ class Route:
 
     @cached_property
     def path(self) -> str:
-        """Output file, relative to the output folder."""
-        return self.url if self.url.endswith(".html") else self.url + "index.html"
+        """Output file (a page's or another file's), relative to the output folder."""
+        return self.url if self.url.endswith(".html") or self.kind in FILE_KINDS \
+            else self.url + "index.html"
 
     @property
     def template(self) -> str:
@@ -90,10 +103,37 @@ class Plan:
     """(language, key) -> the tips that list that key as related (shown on its page)."""
     page_urls: frozenset[str] = frozenset()
     """Every route's URL."""
-    page_paths: frozenset[str] = frozenset()
-    """Every route's file."""
-    downloads: frozenset[str] = frozenset()
-    """Every letter download's file: next to its letter's page, in each of `FORMATS`."""
+    files: tuple[Route, ...] = ()
+    """The site's files that are not pages (their kinds: `FILE_KINDS`), by path."""
+    outputs: Outputs | None = None
+    """What `files` were made from, and the paths of everything the site has."""
+
+    @property
+    def paths(self) -> frozenset[str]:
+        """Every file of the site: pages and files (the search index is one folder)."""
+        return self.outputs.paths if self.outputs is not None else frozenset()
+
+    @property
+    def known(self) -> frozenset[str]:
+        """What links in the site may point to: the pages' URLs and the files' paths."""
+        return self.outputs.known if self.outputs is not None else frozenset()
+
+    @property
+    def written(self) -> list[str]:
+        """The files the build writes before the finished folder's own (`MADE_LAST`)."""
+        return [*(route.path for route in self.routes),
+                *(route.path for route in self.files if route.kind not in MADE_LAST)]
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What the plan's files depend on besides its pages, and every path of the site."""
+
+    static: tuple[str, ...]
+    search: bool
+    offline: bool
+    paths: frozenset[str]
+    known: frozenset[str]
 
 
 def item_url(site: Site, item: Item) -> str:
@@ -113,16 +153,92 @@ def handout_url(site: Site, item: Item) -> str:
 
 
 def plan(site: Site, include_drafts: bool = False,
-         previous: tuple[Site, Plan] | None = None) -> Plan:
-    """Lay out the site: one route per page, translations linked, URL collisions reported.
+         previous: tuple[Site, Plan] | None = None, static: tuple[str, ...] = (),
+         search: bool = False, offline: bool = False) -> Plan:
+    """Lay out the site: one route per page, translations linked, URL collisions reported,
+    then every other file: the letters' downloads, feeds, sitemap, robots.txt, the
+    classroom packs and cartridges, the `static` files (paths in the site), and with
+    `search` the search index, with `offline` the offline copy.
 
     `previous` is the last build's site and plan: when no item changed its place (only what
     it shows), that plan is kept, its routes showing the items of now.
     """
-    if previous is not None:
-        kept = _kept(site, include_drafts, *previous)
-        if kept is not None:
-            return kept
+    kept = _kept(site, include_drafts, *previous) if previous is not None else None
+    pages = kept if kept is not None else _pages(site, include_drafts)
+    if pages.outputs is not None and (pages.outputs.static, pages.outputs.search,
+                                      pages.outputs.offline) == (static, search, offline):
+        return pages
+    files = tuple(sorted(_files(site, pages, static, search, offline),
+                         key=lambda route: route.url))
+    others = {route.path for route in files}
+    return replace(pages, files=files, outputs=Outputs(
+        static, search, offline, frozenset(route.path for route in pages.routes) | others,
+        pages.page_urls | others))
+
+
+def _files(site: Site, pages: Plan, static: tuple[str, ...], search: bool, offline: bool
+           ) -> list[Route]:
+    """The routes of the site's files besides its pages."""
+    from .downloads import FORMATS  # (its document libraries are imported when used)
+
+    files = [Route(f"{route.url}{route.item.slug}.{fmt}", "download", route.lang)
+             for route in pages.routes if route.kind == "letter" and route.item is not None
+             for fmt in FORMATS]
+    for language in site.config.languages:
+        code = language.code
+        files.append(Route(feed_path(code), "feed", code))
+        files.append(Route(cartridge_path(language), "cartridge", code))
+        if any(pack_items(pages.items, code, site.config.journey).values()):
+            files.append(Route(educators_url(language) + pack_file(site, code), "pack", code))
+    files += [Route("sitemap.xml", "sitemap"), Route("robots.txt", "robots")]
+    files += [Route(path, "static") for path in static]
+    if search:
+        files.append(Route(SEARCH_INDEX, "search-index"))
+    if offline:
+        files.append(Route(OFFLINE_ZIP, "offline"))
+    return files
+
+
+def feed_path(lang: str) -> str:
+    return f"{lang}/feed.xml"
+
+
+def educators_url(language: Language) -> str:
+    return f"{language.code}/{language.sections['educators']}/"
+
+
+def cartridge_path(language: Language) -> str:
+    """`sv/for-pedagoger/vaga-fraga.imscc`: beside the educators' page, named after the site."""
+    return f"{educators_url(language)}{slugify(language.title)}.imscc"
+
+
+def pack_file(site: Site, lang: str) -> str:
+    """The classroom pack's file beside the educators' page: `<pack_file>.pdf`, from the
+    language's strings, made a safe slug."""
+    strings = site.strings.get(lang)
+    wanted = strings.values.get("pack_file", "") if strings else ""
+    return f"{slugify(wanted) or PACK_FILE}.pdf"
+
+
+def pack_items(items: tuple[Item, ...], lang: str, journey: tuple[str, ...]
+               ) -> dict[str, list[Item]]:
+    """What the language's classroom pack prints, by kind: the lessons with worksheets,
+    and the items on the site's journey (`journey:` in site.yaml, the path a class follows)
+    of the kinds that have handouts. A pack of every item of a big site would be thousands
+    of pages no class prints; a site without a journey packs its worksheets."""
+    chosen = set(journey)
+    wanted: dict[str, list[Item]] = {kind: [] for kind in GROUP_TITLE}
+    for item in items:
+        if item.lang != lang:
+            continue
+        if isinstance(item, Lesson) and item.worksheets or \
+                item.kind in SECTION_OF and item.key in chosen:
+            wanted[item.kind].append(item)
+    return wanted
+
+
+def _pages(site: Site, include_drafts: bool) -> Plan:
+    """The plan of the site's pages."""
     items = tuple(i for i in site.items if include_drafts or not i.draft)
     languages = site.config.languages
     urls = {id(item): item_url(site, item) for item in items}
@@ -183,11 +299,7 @@ def plan(site: Site, include_drafts: bool = False,
                 {(item.lang, item.key): item for item in items},
                 {item.source.path: number for number, item in enumerate(items)},
                 {lang: fingerprint(sorted(urls.items())) for lang, urls in keys.items()},
-                _tips_index(items), frozenset(route.url for route in routes),
-                frozenset(route.path for route in routes),
-                frozenset(f"{route.url}{route.item.slug}.{fmt}" for route in routes
-                          if route.kind == "letter" and route.item is not None
-                          for fmt in FORMATS))
+                _tips_index(items), frozenset(route.url for route in routes))
 
 
 def _tips_index(items: tuple[Item, ...]

@@ -27,8 +27,8 @@ from .discover import display_path
 from .files import walk, write_atomic
 from .model import SiteConfig
 from .parallel import die_with_parent
+from .plan import SEARCH_INDEX
 
-BUNDLE = "pagefind"
 """Folder of the site that Pagefind writes its index and scripts into."""
 
 EXCLUDE = (
@@ -62,7 +62,7 @@ def build_index(folder: Path, config: SiteConfig, cache: Cache | None = None
     page's address, language and `<main>`), so a build that changed no indexed text (a
     template's header, a listing, a letter download) reuses it instead of running Pagefind.
     """
-    where = SourceRef(display_path(_final_folder(folder) / BUNDLE))
+    where = SourceRef(display_path(_final_folder(folder) / SEARCH_INDEX))
     codes = {lang.code for lang in config.languages}
     reads = hashlib.sha256(repr((EXCLUDE, _version(), engine_version())).encode())
     indexed: set[str] = set()
@@ -82,12 +82,12 @@ def build_index(folder: Path, config: SiteConfig, cache: Cache | None = None
     kept = cache.recall(key)
     if isinstance(kept, dict):
         for rel, data in kept.items():
-            write_atomic(folder / BUNDLE / rel, data)
+            write_atomic(folder / SEARCH_INDEX / rel, data)
         return []
     problems = _run_pagefind(folder, where, indexed)
     if not problems:
-        cache.keep(key, {rel: (folder / BUNDLE / rel).read_bytes()
-                         for rel, entry in walk(folder / BUNDLE) if entry.is_file()})
+        cache.keep(key, {rel: (folder / SEARCH_INDEX / rel).read_bytes()
+                         for rel, entry in walk(folder / SEARCH_INDEX) if entry.is_file()})
     return problems
 
 
@@ -97,7 +97,7 @@ def _run_pagefind(folder: Path, where: SourceRef, indexed: set[str]) -> list[Dia
     if binary is None:
         return [error("search-unavailable", "Pagefind is not installed: cannot make the search "
                       "index", where, "install it with: python3 -m pip install 'pagefind[bin]'")]
-    command = [str(binary), "--site", ".", "--output-subdir", BUNDLE, "--quiet",
+    command = [str(binary), "--site", ".", "--output-subdir", SEARCH_INDEX, "--quiet",
                *(arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector))]
     # Pagefind also reads PAGEFIND_* variables, and pagefind.{toml,yml,json} in its working
     # folder: neither may change what a build writes, so it runs without the variables in the
@@ -114,7 +114,7 @@ def _run_pagefind(folder: Path, where: SourceRef, indexed: set[str]) -> list[Dia
         return [error("search-index-failed", f"cannot run Pagefind ({binary}): {exc.strerror}",
                       where, "reinstall it with: python3 -m pip install --force-reinstall "
                       "'pagefind[bin]'")]
-    bundle = folder / BUNDLE
+    bundle = folder / SEARCH_INDEX
     if done.returncode != 0 or not (bundle / ENTRY).is_file():
         said = " ".join((done.stderr + done.stdout).split())[-300:] or "no output"
         return [error("search-index-failed",

@@ -9,17 +9,13 @@ from .cache import Cache, engine_version, fingerprint
 from .cartridge import cartridges
 from .feeds import FeedEntry, SitemapPage, atom_feed, robots_txt, sitemap_xml
 from .model import Site
-from .plan import Plan
+from .plan import Plan, feed_path
 
 if TYPE_CHECKING:
     from .render import Memo
 
 FEED_KINDS = ("article", "letter")
 NOT_IN_SITEMAP = ("redirect", "handout", "notfound")
-
-
-def feed_path(lang: str) -> str:
-    return f"{lang}/feed.xml"
 
 
 def site_files_key(site: Site, layout: Plan) -> str:

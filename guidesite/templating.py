@@ -24,10 +24,10 @@ from babel.dates import format_date
 from jinja2.lexer import Token, TokenStream
 
 from .cache import Cache, code_version
-from .cartridge import cartridge_path
 from .diagnostics import Diagnostic, SourceRef, error
 from .discover import display_path
 from .model import Site
+from .plan import cartridge_path
 
 LINK_CALLS = frozenset({"url", "key_url"})
 """Template functions whose calls are given the place they are written (see `LinkPositions`)."""

@@ -2,7 +2,11 @@
 
 from guidesite.discover import discover
 from guidesite.load import load
-from guidesite.plan import plan
+from guidesite.options import Options
+from guidesite.pipeline import build
+from guidesite.plan import FILE_KINDS, SEARCH_INDEX, plan
+
+from conftest import CONTENT, TEMPLATES
 
 ARTICLE = "---\ntitle: {t}\nsummary: S\ndate: 2026-11-01\nkey: {k}\n---\nText\n"
 
@@ -42,3 +46,20 @@ def test_alias_colliding_with_a_page_is_reported(make_content) -> None:
     assert [(p.code, p.message, p.where.line) for p in problems] == [
         ("duplicate-url", "alias /sv/artiklar/b/ is already used by "
          f"{content / 'sv/articles/b.md'}", 6)]
+
+
+def test_the_plan_lists_every_file_the_build_writes(tmp_path) -> None:
+    """Which files a build writes is the plan's paths: the pages, and the files of every
+    other kind (the search index is one route, its folder)."""
+    out = tmp_path / "site"
+    result, state = build(Options(CONTENT, TEMPLATES, out, offline=True,
+                                  cache=tmp_path / "cache"))
+    assert result.ok, result.diagnostics
+    assert state.planned is not None
+    layout = state.planned[1]
+    written = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()}
+    index = {path for path in written if path.startswith(SEARCH_INDEX + "/")}
+    assert index and written - index == layout.paths - {SEARCH_INDEX}
+    assert {route.kind for route in layout.files} == set(FILE_KINDS)
+    assert set(layout.written) == written - index - {"offline.zip"}  # (made from them)
+    assert result.files == len(layout.written)

@@ -16,7 +16,8 @@ import pytest
 
 from guidesite.diagnostics import SourceRef
 from guidesite.model import Language, SiteConfig
-from guidesite.search import BUNDLE, UNUSED, build_index
+from guidesite.plan import SEARCH_INDEX as BUNDLE
+from guidesite.search import UNUSED, build_index
 
 import gates
 from conftest import ROOT, TEMPLATES, run_build
