@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from .cache import Cache, engine_version, fingerprint
@@ -67,24 +68,19 @@ class Bodies(dict[str, Body]):
     A body is keyed by everything it depends on: its file, the language's key -> URL map
     (for `key:` links), its own URL (links are relative), the Markdown settings and the
     engine. `memo` (the dev server's) keeps earlier results in memory while the item and the
-    key -> URL map are the same objects, `cache` on disk for the next process. With `langs`,
-    only those languages' items have bodies.
+    key -> URL map are the same objects, `cache` on disk for the next process.
     """
 
-    def __init__(self, site: Site, layout: Plan, urls: dict[str, str],
-                 memo: dict[str, BodyMemo] | None, langs: set[str] | None = None,
-                 cache: Cache | None = None) -> None:
+    def __init__(self, site: Site, layout: Plan, urls: Mapping[str, str],
+                 memo: dict[str, BodyMemo] | None, cache: Cache | None = None) -> None:
         super().__init__()
         self.site, self.layout, self.urls, self.memo = site, layout, urls, memo
         self.cache = cache or Cache(None)
-        self.langs = langs
         self._markdowns: dict[str, Markdown] = {}
         self._settings: dict[str, tuple] = {}
 
     def __missing__(self, path: str) -> Body:
         item = self.layout.items[self.layout.order[path]]
-        if self.langs is not None and item.lang not in self.langs:
-            raise KeyError(path)
         lang = item.lang
         if lang not in self._settings:
             self._settings[lang] = (self.site.config.allow_html, self._label(lang),
@@ -124,9 +120,10 @@ class Bodies(dict[str, Body]):
         return self.site.strings[lang].values.get("lesson_step_time", STEP_TIME)
 
     def complete(self) -> dict[str, Body]:
-        """Every item's body, rendering those not asked for yet."""
-        return {item.source.path: self[item.source.path] for item in self.layout.items
-                if self.langs is None or item.lang in self.langs}
+        """The body of every item the plan's routes show, rendering those not asked for yet
+        (a share of a parallel build: its languages' items)."""
+        return {route.item.source.path: self[route.item.source.path]
+                for route in self.layout.routes if route.item is not None}
 
 
 def _render_body(item: Item, markdown: Markdown, keys: RelativeKeys) -> Body:

@@ -20,7 +20,7 @@ import pickle
 import signal
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import replace
 from typing import Any
 
@@ -198,7 +198,7 @@ def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: 
     workers = min(len(codes), os.cpu_count() or 1)
     if memo is not None or workers < 2 or len(layout.routes) < PARALLEL_FROM or \
             not can_fork():
-        output = render(job, memo, progress=progress, sink=sink)
+        output = _drain(render(job, memo, progress), sink)
         files = site_files_of(site, layout, memo, job.cache)
         for path, data in files.items():
             sink(path, data)
@@ -215,12 +215,10 @@ def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: 
     site_paths: list[str] = []
 
     def render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
-        """One share's languages; bodies travel back without their HTML (it is in the pages)."""
-        view = views[number]
-        output = render(replace(job, layout=view), langs=set(codes[number::workers]), sink=sink)
-        light = {path: body.light() for path, body in output.bodies.items()}
+        """One share's languages (bodies travel back without their HTML: see `render`)."""
+        output = _drain(render(replace(job, layout=views[number])), sink)
         trim()  # what rendering freed goes back to the system before the results are collected
-        return replace(output, bodies=light), sink.scans
+        return output, sink.scans
 
     def write_site_files() -> None:
         """The sitemap and feeds, written first: what making them took is freed at once."""
@@ -241,8 +239,19 @@ def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: 
         sources |= part.link_sources
         problems += part.problems
         scans |= part_scans
-    return Output({}, bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),
+    return Output(bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),
                   tuple(paths + site_paths)), scans
+
+
+def _drain(files: Generator[tuple[str, bytes], None, Output],
+           sink: Callable[[str, bytes], None]) -> Output:
+    """Hand each file `render` yields to `sink`, as it comes; what `render` returns."""
+    while True:
+        try:
+            path, data = next(files)
+        except StopIteration as done:
+            return done.value
+        sink(path, data)
 
 
 def _make_downloads(site: Site, layout: Plan, cache: Cache, workers: int) -> None:
@@ -281,7 +290,7 @@ def _make_packs(job: Job, workers: int) -> None:
 
     def make_share(number: int) -> None:
         langs = set(codes[number::workers])
-        bodies = Bodies(job.site, job.layout, item_urls, None, langs)
+        bodies = Bodies(job.site, job.layout, item_urls, None)
         renderer = Renderer(job.site, job.layout, job.templates, job.known, job.cache, bodies,
                             item_urls)
         for lang in sorted(langs):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
@@ -59,8 +59,6 @@ class Memo:
 
 @dataclass(frozen=True)
 class Output:
-    pages: dict[str, bytes]
-    """Output path -> file content, for every generated file."""
     bodies: dict[str, Body]
     """Item source path -> its rendered body, for the link checker's source lines."""
     link_sources: dict[tuple[str, str], SourceRef]
@@ -69,10 +67,10 @@ class Output:
     rendered: int = 0
     """How many pages were rendered anew (the others were unchanged and reused)."""
     paths: tuple[str, ...] = ()
-    """Every output path made, also those handed to a sink instead of kept in `pages`."""
+    """Every output path made."""
     partial: bool = False
-    """Only the routes that may differ from the last build's were rendered (and handed to
-    the sink); the other files are as the last build made them."""
+    """Only the routes that may differ from the last build's were rendered; the other files
+    are as the last build made them."""
     visited: tuple[str, ...] | None = None
     """When `partial`: the pages handed to the sink (the pipeline sets it)."""
 
@@ -91,73 +89,65 @@ class Job:
     """Letter downloads and compiled templates, by the fingerprint of their inputs."""
 
 
-def render(job: Job, memo: Memo | None = None, progress=None, langs: set[str] | None = None,
-           sink: Callable[[str, bytes], None] | None = None) -> Output:
-    """Render every route of `job`.
+def render(job: Job, memo: Memo | None = None, progress=None
+           ) -> Generator[tuple[str, bytes], None, Output]:
+    """Render every route of `job`, yielding each file, `(path, bytes)`, as soon as it is
+    made (a big site's pages are never all held at once); returns what the rest of the
+    build needs of them (`Output`).
 
     With `memo`, a page whose inputs are unchanged since the last build is reused as it was;
     after a build without problems whose routes all show what they showed but for some
     items' text (`PageKeys.kept`), only the routes that may differ are even looked at
-    (`PageKeys.revisit`): the others' files are those of the last build.
-    With `langs`, only those languages' pages are rendered (one share of a parallel build;
-    the root pages go with the default language). The sitemap and feeds are not pages: the
-    pipeline makes them (`pipeline.site_files_of`).
-    With `sink`, each file is handed over as soon as it is made instead of kept in memory.
+    (`PageKeys.revisit`): the others' files are those of the last build. Besides pages, a
+    letter's route yields its downloads and an educators' route its classroom pack; the
+    sitemap, feeds and cartridges are made apart (`sitefiles.site_files_of`).
     """
     site, layout, templates, cache = job.site, job.layout, job.templates, job.cache
     item_urls = layout.urls
-    bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, langs, cache)
+    bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, cache)
     key_of = PageKeys(site, layout, bodies, template_fingerprints(templates), engine_version(),
                       memo.keys if memo is not None else None) \
         if memo is not None or cache.folder else None
     renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
-    default = site.config.default_language
     last = memo.made if memo is not None and key_of is not None and key_of.kept else None
-    todo = key_of.revisit() if last is not None and key_of is not None else (
-        r for r in layout.routes if langs is None or (r.lang or default) in langs)
+    todo = key_of.revisit() if last is not None and key_of is not None else layout.routes
     routes = sorted(todo, key=lambda r: r.kind in LISTING_KINDS)  # items first: Body.light
-    pages: dict[str, bytes] = {}
     paths: list[str] = []
     made: dict[str, tuple[str, ...]] = dict(last) if last is not None else {}
-
-    def emit(path: str, data: bytes) -> None:
-        paths.append(path)
-        if sink is None:
-            pages[path] = data
-        else:
-            sink(path, data)
-
     for number, route in enumerate(routes, start=1):
         if progress is not None and number % 25 == 0:
             progress(number, len(routes))
         first = len(paths)
+        files: dict[str, bytes] = {}
         if isinstance(route.item, Letter) and route.kind == "letter":
-            for name, data in _letter_files(site, route.item, cache, memo).items():
-                emit(route.url + name, data)
+            files |= {route.url + name: data for name, data in
+                      _letter_files(site, route.item, cache, memo).items()}
         key = key_of(route) if key_of is not None else ""
         if route.kind == "educators":  # the page shows the pack's pages and size too
             for path, data in pack.pack_files(renderer, route).items():
-                emit(path, data)
+                files[path] = data
                 if key:
                     key = fingerprint(key, path, len(data), renderer.packs[route.lang].pages)
         remembered = memo.pages.get(route.path) if memo else None
         if remembered is not None and remembered[0] == key:
-            emit(route.path, remembered[1])
+            files[route.path] = remembered[1]
         elif (data := renderer.cached_page(route, key) if key else renderer.fresh_page(route)
               ) is not None:
-            emit(route.path, data)
-            if sink is not None and route.item is not None and route.kind == route.item.kind \
-                    and route.item.source.path in bodies:
-                path = route.item.source.path  # its HTML is written: keep what others show
-                bodies[path] = bodies[path].light()
+            files[route.path] = data
             if memo:
                 memo.pages[route.path] = (key, data)
+        for path, data in files.items():
+            paths.append(path)
+            yield path, data
+        if route.item is not None and route.kind == route.item.kind and \
+                route.item.source.path in bodies:  # its page is made: keep what others show
+            bodies[route.item.source.path] = bodies[route.item.source.path].light()
         made[route.path] = tuple(paths[first:])
     done = bodies.complete() if last is None else bodies  # the rest are as they were
     problems = [p for body in dict.values(done) for p in body.problems] + renderer.problems
-    if memo is not None and langs is None:
+    if memo is not None:
         memo.keys, memo.made = key_of, None if problems else made
-    return Output(pages, done, renderer.link_sources, tuple(problems), renderer.made,
+    return Output(done, renderer.link_sources, tuple(problems), renderer.made,
                   tuple(paths) if last is None else tuple(chain.from_iterable(made.values())),
                   last is not None)
 
