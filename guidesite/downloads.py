@@ -102,7 +102,12 @@ def letter_files(site: Site, letter: Letter, cache: Cache) -> dict[str, bytes]:
         found = letter_downloads(letter, meta)
         for fmt, data in found.items():
             cache.put(f"{key}.{fmt}", data)
-    return {f"{letter.slug}.{fmt}": found[fmt] for fmt in FORMATS}
+    return {download_name(letter.slug, fmt): found[fmt] for fmt in FORMATS}
+
+
+def download_name(slug: str, fmt: str) -> str:
+    """A letter's download file, beside its page: `be-om-feedback.docx`."""
+    return f"{slug}.{fmt}"
 
 
 def downloads_missing(site: Site, letters: list[Letter], cache: Cache) -> bool:

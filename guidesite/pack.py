@@ -31,7 +31,7 @@ from .diagnostics import Diagnostic, error
 from .home import journey_sorted
 from .markdown import Block
 from .model import Item, Site
-from .plan import GROUP_TITLE, SECTION_OF, Plan, Route, pack_file, pack_items
+from .plan import GROUP_TITLE, SECTION_OF, Plan, Route, educators_url, pack_file, pack_items
 
 
 class Renderer(Protocol):
@@ -95,8 +95,7 @@ def parts_of(renderer: Renderer, lang: str) -> list[Part]:
 
 def pack_route(renderer: Renderer, lang: str) -> Route:
     """The route pack.html is rendered at: the educators' folder, so its links resolve there."""
-    return Route(f"{lang}/{renderer.site.config.language(lang).sections['educators']}/",
-                 "pack", lang)
+    return Route(educators_url(renderer.site.config.language(lang)), "pack", lang)
 
 
 def pack_html(renderer: Renderer, lang: str) -> str | None:

@@ -202,7 +202,6 @@ def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: 
         files = site_files_of(site, layout, memo, job.cache)
         for path, data in files.items():
             sink(path, data)
-        output = replace(output, paths=(*output.paths, *files))
         if memo is None:
             return output, sink.scans
         memo.scans = {**memo.scans, **sink.scans} if output.partial else sink.scans
@@ -212,7 +211,6 @@ def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: 
     _make_packs(job, workers)
     default = site.config.default_language
     views = [_share_of(layout, set(codes[n::workers]), default) for n in range(workers)]
-    site_paths: list[str] = []
 
     def render_share(number: int) -> tuple[Output, dict[str, PageLinks]]:
         """One share's languages (bodies travel back without their HTML: see `render`)."""
@@ -224,23 +222,19 @@ def render_in_parallel(job: Job, out: Staging | InPlace | None, progress, memo: 
         """The sitemap and feeds, written first: what making them took is freed at once."""
         for path, data in site_files_of(site, layout, cache=job.cache).items():
             sink(path, data)
-            site_paths.append(path)
         trim()
 
     parts = forked_map(render_share, workers, meanwhile=write_site_files)
-    paths: list[str] = []
     bodies: dict = {}
     sources: dict = {}
     problems: list = []
     scans: dict[str, PageLinks] = {}
     for part, part_scans in parts:
-        paths += part.paths
         bodies |= part.bodies
         sources |= part.link_sources
         problems += part.problems
         scans |= part_scans
-    return Output(bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts),
-                  tuple(paths + site_paths)), scans
+    return Output(bodies, sources, tuple(problems), sum(p.rendered for p, _ in parts)), scans
 
 
 def _drain(files: Generator[tuple[str, bytes], None, Output],

@@ -50,12 +50,13 @@ class Alternate:
 
 @dataclass(frozen=True)
 class Route:
-    """One page of the output."""
+    """One page of the output, or one other file of it (`FILE_KINDS`)."""
 
     url: str
-    """Path from the site root, '' for the root, always ending in '/': 'sv/artiklar/x/'."""
+    """Path from the site root: a page's ends in '/' ('sv/artiklar/x/', '' for the root) or
+    '.html', a file's is its path ('sv/feed.xml')."""
     kind: str
-    """'root', 'home', 'section', 'redirect' or an item kind."""
+    """'root', 'home', 'section', 'redirect', an item kind, or one of `FILE_KINDS`."""
     lang: str = ""
     item: Item | None = None
     section: str = ""
@@ -101,12 +102,11 @@ class Plan:
     tips_about: Mapping[tuple[str, str], tuple[tuple[TipTopic, Tip], ...]] = \
         field(default_factory=dict)
     """(language, key) -> the tips that list that key as related (shown on its page)."""
-    page_urls: frozenset[str] = frozenset()
-    """Every route's URL."""
     files: tuple[Route, ...] = ()
     """The site's files that are not pages (their kinds: `FILE_KINDS`), by path."""
     outputs: Outputs | None = None
-    """What `files` were made from, and the paths of everything the site has."""
+    """What `files` were asked for, and the paths of everything the site has; None until
+    they are made (and in a kept plan whose files may differ)."""
 
     @property
     def paths(self) -> frozenset[str]:
@@ -127,7 +127,9 @@ class Plan:
 
 @dataclass(frozen=True)
 class Outputs:
-    """What the plan's files depend on besides its pages, and every path of the site."""
+    """What the plan's files were asked for besides its pages (static, search, offline), and
+    every path of the site. (They depend on the site too: a kept plan drops them when that
+    changed, see `_kept`.)"""
 
     static: tuple[str, ...]
     search: bool
@@ -161,7 +163,8 @@ def plan(site: Site, include_drafts: bool = False,
     `search` the search index, with `offline` the offline copy.
 
     `previous` is the last build's site and plan: when no item changed its place (only what
-    it shows), that plan is kept, its routes showing the items of now.
+    it shows), that plan is kept, its routes showing the items of now, and its files too
+    unless what decides them changed (the files asked for, the strings, a lesson).
     """
     kept = _kept(site, include_drafts, *previous) if previous is not None else None
     pages = kept if kept is not None else _pages(site, include_drafts)
@@ -173,15 +176,15 @@ def plan(site: Site, include_drafts: bool = False,
     others = {route.path for route in files}
     return replace(pages, files=files, outputs=Outputs(
         static, search, offline, frozenset(route.path for route in pages.routes) | others,
-        pages.page_urls | others))
+        frozenset(route.url for route in pages.routes) | others))
 
 
 def _files(site: Site, pages: Plan, static: tuple[str, ...], search: bool, offline: bool
            ) -> list[Route]:
     """The routes of the site's files besides its pages."""
-    from .downloads import FORMATS  # (its document libraries are imported when used)
+    from .downloads import FORMATS, download_name  # (document libraries load when used)
 
-    files = [Route(f"{route.url}{route.item.slug}.{fmt}", "download", route.lang)
+    files = [Route(route.url + download_name(route.item.slug, fmt), "download", route.lang)
              for route in pages.routes if route.kind == "letter" and route.item is not None
              for fmt in FORMATS]
     for language in site.config.languages:
@@ -299,7 +302,7 @@ def _pages(site: Site, include_drafts: bool) -> Plan:
                 {(item.lang, item.key): item for item in items},
                 {item.source.path: number for number, item in enumerate(items)},
                 {lang: fingerprint(sorted(urls.items())) for lang, urls in keys.items()},
-                _tips_index(items), frozenset(route.url for route in routes))
+                _tips_index(items))
 
 
 def _tips_index(items: tuple[Item, ...]
@@ -327,8 +330,10 @@ def _kept(site: Site, include_drafts: bool, old_site: Site, old: Plan) -> Plan |
             old_site.unloaded != site.unloaded or pairs is None or \
             any(_place(before) != _place(after) for before, after in pairs):
         return None
+    same_files = old_site.strings is site.strings and not any(  # (the packs' names, and
+        isinstance(after, Lesson) for _, after in pairs)  # whether a lesson has worksheets)
     if not pairs:
-        return old
+        return old if same_files else replace(old, outputs=None)
     now = [after for _, after in pairs]
     routes = list(old.routes)
     for item in now:
@@ -341,15 +346,17 @@ def _kept(site: Site, include_drafts: bool, old_site: Site, old: Plan) -> Plan |
             by_key[(item.lang, item.key)] = item
     items = list(old.items)
     for item in now:
-        items[old.order[item.source.path]] = item
+        if item.source.path in old.order:  # (a draft is not in a plan without drafts)
+            items[old.order[item.source.path]] = item
     return replace(old, routes=tuple(routes), by_key=by_key, items=tuple(items),
                    tips_about=_tips_index(tuple(items)) if any(
-                       isinstance(item, TipTopic) for item in now) else old.tips_about)
+                       isinstance(item, TipTopic) for item in now) else old.tips_about,
+                   outputs=old.outputs if same_files else None)
 
 
 GENERATED = ("sitemap.xml", "robots.txt", "feed.xml", "404.html", "index.html")
 """Files the site makes itself, at the root or in a language folder."""
-OWN_FOLDERS = ("static", "pagefind")
+OWN_FOLDERS = ("static", SEARCH_INDEX)
 
 
 def _collisions(routes: list[Route], settings: SourceRef) -> list[Diagnostic]:

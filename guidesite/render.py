@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Mapping
+from collections.abc import Collection, Generator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +17,7 @@ from .bodies import Bodies, Body, BodyMemo
 from .cache import Cache, engine_version, fingerprint
 from .depends import LISTING_KINDS, PageKeys, template_fingerprints
 from .diagnostics import Diagnostic, SourceRef
-from .downloads import FORMATS, letter_files
+from .downloads import FORMATS, download_name, letter_files
 from .home import journey_sorted, latest
 from .letters import as_data
 from .load import FileMemo
@@ -48,13 +47,14 @@ class Memo:
     """Letter path -> (the letter, its language's strings, its downloads)."""
     scans: Mapping = field(default_factory=dict)
     """Page path -> its links and ids, of every page of the last build."""
-    made: Mapping[str, tuple[str, ...]] | None = None
-    """Route path -> the files it made (its page, a letter's downloads, the classroom pack),
-    after a build without problems: what the next build keeps of the routes it skips."""
+    complete: bool = False
+    """Whether the last build rendered every route it looked at without problems (so the
+    next may look only at those that may differ: `PageKeys.revisit`)."""
 
     def copy(self) -> Memo:
         return Memo(dict(self.files), dict(self.bodies), dict(self.pages), dict(self.links),
-                    self.site_files, self.keys, dict(self.downloads), self.scans, self.made)
+                    self.site_files, self.keys, dict(self.downloads), self.scans,
+                    self.complete)
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,11 @@ class Output:
     problems: tuple[Diagnostic, ...]
     rendered: int = 0
     """How many pages were rendered anew (the others were unchanged and reused)."""
-    paths: tuple[str, ...] = ()
-    """Every output path made."""
     partial: bool = False
     """Only the routes that may differ from the last build's were rendered; the other files
     are as the last build made them."""
     visited: tuple[str, ...] | None = None
-    """When `partial`: the pages handed to the sink (the pipeline sets it)."""
+    """When `partial`: the pages rendered (`parallel.render_in_parallel` sets it)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class Job:
     layout: Plan
     """The routes to render (in a parallel build, one share's)."""
     templates: Path
-    known: set[str]
+    known: Collection[str]
     """Every site-root URL or file the output will have (links to others are reported)."""
     cache: Cache
     """Letter downloads and compiled templates, by the fingerprint of their inputs."""
@@ -109,15 +107,12 @@ def render(job: Job, memo: Memo | None = None, progress=None
                       memo.keys if memo is not None else None) \
         if memo is not None or cache.folder else None
     renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
-    last = memo.made if memo is not None and key_of is not None and key_of.kept else None
-    todo = key_of.revisit() if last is not None and key_of is not None else layout.routes
+    partial = memo is not None and memo.complete and key_of is not None and key_of.kept
+    todo = key_of.revisit() if partial and key_of is not None else layout.routes
     routes = sorted(todo, key=lambda r: r.kind in LISTING_KINDS)  # items first: Body.light
-    paths: list[str] = []
-    made: dict[str, tuple[str, ...]] = dict(last) if last is not None else {}
     for number, route in enumerate(routes, start=1):
         if progress is not None and number % 25 == 0:
             progress(number, len(routes))
-        first = len(paths)
         files: dict[str, bytes] = {}
         if isinstance(route.item, Letter) and route.kind == "letter":
             files |= {route.url + name: data for name, data in
@@ -136,20 +131,15 @@ def render(job: Job, memo: Memo | None = None, progress=None
             files[route.path] = data
             if memo:
                 memo.pages[route.path] = (key, data)
-        for path, data in files.items():
-            paths.append(path)
-            yield path, data
+        yield from files.items()
         if route.item is not None and route.kind == route.item.kind and \
                 route.item.source.path in bodies:  # its page is made: keep what others show
             bodies[route.item.source.path] = bodies[route.item.source.path].light()
-        made[route.path] = tuple(paths[first:])
-    done = bodies.complete() if last is None else bodies  # the rest are as they were
+    done = bodies if partial else bodies.complete()  # (the rest are as they were)
     problems = [p for body in dict.values(done) for p in body.problems] + renderer.problems
     if memo is not None:
-        memo.keys, memo.made = key_of, None if problems else made
-    return Output(done, renderer.link_sources, tuple(problems), renderer.made,
-                  tuple(paths) if last is None else tuple(chain.from_iterable(made.values())),
-                  last is not None)
+        memo.keys, memo.complete = key_of, not problems
+    return Output(done, renderer.link_sources, tuple(problems), renderer.made, partial)
 
 
 def _letter_files(site: Site, letter: Letter, cache: Cache, memo: Memo | None
@@ -169,7 +159,7 @@ def _letter_files(site: Site, letter: Letter, cache: Cache, memo: Memo | None
 class Renderer:
     """Renders single pages of one build; what every page shares is made once, here."""
 
-    def __init__(self, site: Site, layout: Plan, templates: Path, known: set[str],
+    def __init__(self, site: Site, layout: Plan, templates: Path, known: Collection[str],
                  cache: Cache, bodies: Bodies, item_urls: Mapping[str, str]) -> None:
         self.site = site
         self.templates = templates
@@ -333,7 +323,7 @@ class Renderer:
                       if (route.lang, key) in by_key])
         if isinstance(item, Letter) and route.kind == "letter":
             context.update(_letter_context(site, item, by_key, bodies))
-            context["downloads"] = [{"format": fmt, "href": f"{item.slug}.{fmt}"}
+            context["downloads"] = [{"format": fmt, "href": download_name(item.slug, fmt)}
                                     for fmt in FORMATS]
         if route.kind == "educators":
             context["pack"] = pack.classroom_pack(self, route.lang)

@@ -29,8 +29,6 @@ from .model import SiteConfig
 from .parallel import die_with_parent
 from .plan import SEARCH_INDEX
 
-"""Folder of the site that Pagefind writes its index and scripts into."""
-
 EXCLUDE = (
     ".breadcrumb", ".toc", ".article-meta", ".reading-aids", ".anchor", ".related",
     ".related-links", ".print-only", ".print-link", ".draft-notice", "#copy-status",

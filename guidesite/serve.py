@@ -9,6 +9,7 @@ changed pages are rendered, only changed files written), then the browser reload
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import ipaddress
@@ -91,21 +92,20 @@ class DevServer:
         The `first` build is summed up by the "Serving" line, so only its problems are logged.
         """
         with self.lock:
-            with collector_paused():
+            with collector_paused() if changed else contextlib.nullcontext():
                 result, self.state = build(self.options, self.state, in_place=True,
                                            changed=changed)
             self.failed = [] if result.ok else result.diagnostics
         for diagnostic in result.diagnostics:
             self.log(diagnostic.format(), file=sys.stderr)
-        if result.ok:
-            self._index_soon()
-            if not first:
-                self.log(f"Rebuilt: rendered {result.rendered} of "
-                         f"{sum(result.pages_per_language.values())} pages, wrote "
-                         f"{result.written} files in {result.seconds * 1000:.0f} ms", flush=True)
-        else:
+        self._index_soon()  # (a failed build's state is collected then too)
+        if not result.ok:
             self.log("Build failed: the browser shows the errors until they are fixed",
                      flush=True)
+        elif not first:
+            self.log(f"Rebuilt: rendered {result.rendered} of "
+                     f"{sum(result.pages_per_language.values())} pages, wrote "
+                     f"{result.written} files in {result.seconds * 1000:.0f} ms", flush=True)
         self.on_rebuilt()
         with self.lock:
             settle()

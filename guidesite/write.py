@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceRef, error
 from .files import walk, write_atomic
+from .plan import SEARCH_INDEX
 
 STAGING = ".{name}.tmp-{pid}"
 RETIRED = ".{name}.old-{pid}"
@@ -269,7 +270,7 @@ class InPlace:
             stale = [rel for rel in self.held if rel not in keep]
         else:
             stale = [rel for rel, entry in walk(self.folder) if entry.is_file()
-                     and rel not in keep and not rel.startswith("pagefind/")]
+                     and rel not in keep and not rel.startswith(SEARCH_INDEX + "/")]
         for rel in stale:
             (self.folder / rel).unlink(missing_ok=True)
             self.held.pop(rel, None)

@@ -2,9 +2,8 @@
 
 from guidesite.discover import discover
 from guidesite.load import load
-from guidesite.options import Options
-from guidesite.pipeline import build
-from guidesite.plan import FILE_KINDS, SEARCH_INDEX, plan
+from guidesite.pipeline import static_files
+from guidesite.plan import FILE_KINDS, OFFLINE_ZIP, SEARCH_INDEX, plan
 
 from conftest import CONTENT, TEMPLATES
 
@@ -48,18 +47,17 @@ def test_alias_colliding_with_a_page_is_reported(make_content) -> None:
          f"{content / 'sv/articles/b.md'}", 6)]
 
 
-def test_the_plan_lists_every_file_the_build_writes(tmp_path) -> None:
+def test_the_plan_lists_every_file_the_build_writes(built_site) -> None:
     """Which files a build writes is the plan's paths: the pages, and the files of every
-    other kind (the search index is one route, its folder)."""
-    out = tmp_path / "site"
-    result, state = build(Options(CONTENT, TEMPLATES, out, offline=True,
-                                  cache=tmp_path / "cache"))
-    assert result.ok, result.diagnostics
-    assert state.planned is not None
-    layout = state.planned[1]
-    written = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()}
+    other kind (the search index is one route, its folder; the offline copy is made from
+    the finished site)."""
+    site, problems = load(discover(CONTENT))
+    assert problems == [] and site.config.offline_copy
+    layout = plan(site, static=tuple(sorted(static_files(TEMPLATES))), search=True,
+                  offline=True)
+    written = {path.relative_to(built_site).as_posix() for path in built_site.rglob("*")
+               if path.is_file()}
     index = {path for path in written if path.startswith(SEARCH_INDEX + "/")}
     assert index and written - index == layout.paths - {SEARCH_INDEX}
     assert {route.kind for route in layout.files} == set(FILE_KINDS)
-    assert set(layout.written) == written - index - {"offline.zip"}  # (made from them)
-    assert result.files == len(layout.written)
+    assert set(layout.written) == written - index - {OFFLINE_ZIP}

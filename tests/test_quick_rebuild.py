@@ -151,7 +151,24 @@ def test_the_educators_page_follows_its_pack(served, cache, monkeypatch) -> None
     result = live.build(in_place=True, changed={str(article)})
     assert result.ok, result.diagnostics
     page = (tmp_path / "live/sv/for-pedagoger/index.html").read_text("utf-8")
-    assert "99" in page
+    assert "(PDF, 99 sidor," in page
+    reference = builder(content, tmp_path / "reference", cache)
+    assert reference.build(in_place=True).ok
+    assert files(tmp_path / "live") == files(tmp_path / "reference")
+
+
+def test_a_renamed_pack_is_the_sites_file_under_its_new_name(served, cache) -> None:
+    """The pack's file name comes from the strings: the files the plan lists follow it (a
+    kept plan must not keep the old name, which the rebuild would leave on disk)."""
+    content, live, tmp_path = served
+    strings = content / "sv/strings.yaml"
+    strings.write_text(strings.read_text("utf-8").replace(
+        "pack_file: klassrumspaket", "pack_file: lektionspaket"), "utf-8")
+    result = live.build(in_place=True, changed={str(strings)})
+    assert result.ok, result.diagnostics
+    folder = tmp_path / "live/sv/for-pedagoger"
+    assert (folder / "lektionspaket.pdf").is_file()
+    assert not (folder / "klassrumspaket.pdf").exists()
     reference = builder(content, tmp_path / "reference", cache)
     assert reference.build(in_place=True).ok
     assert files(tmp_path / "live") == files(tmp_path / "reference")
