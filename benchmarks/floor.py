@@ -49,13 +49,11 @@ def jobs_of(content: Path) -> tuple[list[Job], dict[str, Markdown], int]:
     if site is None:
         raise SystemExit(f"{content}: the site does not load: {problems[:3]}")
     layout = plan(site)
-    item_urls = {r.item.source.path: r.url for r in layout.routes
-                 if r.item and r.kind == r.item.kind}  # as render.render makes them
     markdowns = {lang.code: Markdown(site.config.allow_html, anchor_label=site.strings[
         lang.code].values.get("heading_link", "")) for lang in site.config.languages}
     jobs: list[Job] = []
     for item in layout.items:
-        keys = RelativeKeys(layout.keys[item.lang], item_urls[item.source.path])
+        keys = RelativeKeys(layout.keys[item.lang], layout.urls[item.source.path])
         text, line = main_markdown(item)
         jobs.append((item.lang, text, SourceRef(item.source.path, line), keys))
         for tip in item.tips if isinstance(item, TipTopic) else ():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from .cache import Cache, engine_version, fingerprint
@@ -71,10 +70,10 @@ class Bodies(dict[str, Body]):
     key -> URL map are the same objects, `cache` on disk for the next process.
     """
 
-    def __init__(self, site: Site, layout: Plan, urls: Mapping[str, str],
-                 memo: dict[str, BodyMemo] | None, cache: Cache | None = None) -> None:
+    def __init__(self, site: Site, layout: Plan, memo: dict[str, BodyMemo] | None,
+                 cache: Cache | None = None) -> None:
         super().__init__()
-        self.site, self.layout, self.urls, self.memo = site, layout, urls, memo
+        self.site, self.layout, self.memo = site, layout, memo
         self.cache = cache or Cache(None)
         self._markdowns: dict[str, Markdown] = {}
         self._settings: dict[str, tuple] = {}
@@ -85,7 +84,7 @@ class Bodies(dict[str, Body]):
         if lang not in self._settings:
             self._settings[lang] = (self.site.config.allow_html, self._label(lang),
                                     self._step_time(lang), engine_version())
-        keys, url, settings = self.layout.keys[lang], self.urls[path], self._settings[lang]
+        keys, url, settings = self.layout.keys[lang], self.layout.urls[path], self._settings[lang]
         kept = self.memo.get(path) if self.memo is not None else None
         if kept is not None and kept[0] is item and kept[1] is keys and kept[2] == url and \
                 kept[3] == settings:
@@ -111,7 +110,7 @@ class Bodies(dict[str, Body]):
                                              anchor_label=self._label(lang),
                                              step_time=self._step_time(lang))
         return _render_body(item, self._markdowns[lang], RelativeKeys(
-            self.layout.keys[lang], at or self.urls[item.source.path]))
+            self.layout.keys[lang], at or self.layout.urls[item.source.path]))
 
     def _label(self, lang: str) -> str:
         return self.site.strings[lang].values.get("heading_link", "")

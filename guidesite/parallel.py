@@ -280,14 +280,11 @@ def _make_packs(job: Job, workers: int) -> None:
     if job.cache.folder is None:
         return  # without a cache the educators' pages make them (see render)
     codes = [lang.code for lang in job.site.config.languages]
-    item_urls = job.layout.urls
 
     def make_share(number: int) -> None:
-        langs = set(codes[number::workers])
-        bodies = Bodies(job.site, job.layout, item_urls, None)
-        renderer = Renderer(job.site, job.layout, job.templates, job.known, job.cache, bodies,
-                            item_urls)
-        for lang in sorted(langs):
+        renderer = Renderer(job.site, job.layout, job.templates, job.cache,
+                            Bodies(job.site, job.layout, None))
+        for lang in codes[number::workers]:
             make_pack(renderer, lang)
 
     forked_map(make_share, min(workers, len(codes)), here=False)

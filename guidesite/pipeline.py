@@ -128,7 +128,7 @@ def _build(options: Options, cache: Cache, state: State, in_place: bool,
                   offline=offline)
     state = replace(state, planned=(site, layout))
     problems += layout.problems
-    job = Job(site, layout, options.templates, layout.known, cache)
+    job = Job(site, layout, options.templates, cache)
     external: list[ExternalLink] = []
     lock_update: str | None = None
     out = _output(options, state, in_place)

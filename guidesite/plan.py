@@ -334,23 +334,19 @@ def _kept(site: Site, include_drafts: bool, old_site: Site, old: Plan) -> Plan |
         isinstance(after, Lesson) for _, after in pairs)  # whether a lesson has worksheets)
     if not pairs:
         return old if same_files else replace(old, outputs=None)
-    now = [after for _, after in pairs]
-    routes = list(old.routes)
-    for item in now:
-        for number in old.places.get(item.source.path, ()):
+    routes, items, by_key = list(old.routes), list(old.items), dict(old.by_key)
+    for _, item in pairs:
+        path = item.source.path
+        for number in old.places.get(path, ()):
             routes[number] = replace(routes[number], item=item)
-    by_key = dict(old.by_key)
-    for item in now:
+        if path in old.order:  # (a draft is not in a plan without drafts)
+            items[old.order[path]] = item
         entry = by_key.get((item.lang, item.key))
-        if entry is not None and entry.source.path == item.source.path:
+        if entry is not None and entry.source.path == path:
             by_key[(item.lang, item.key)] = item
-    items = list(old.items)
-    for item in now:
-        if item.source.path in old.order:  # (a draft is not in a plan without drafts)
-            items[old.order[item.source.path]] = item
     return replace(old, routes=tuple(routes), by_key=by_key, items=tuple(items),
                    tips_about=_tips_index(tuple(items)) if any(
-                       isinstance(item, TipTopic) for item in now) else old.tips_about,
+                       isinstance(item, TipTopic) for _, item in pairs) else old.tips_about,
                    outputs=old.outputs if same_files else None)
 
 

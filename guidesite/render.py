@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Generator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -81,8 +81,6 @@ class Job:
     layout: Plan
     """The routes to render (in a parallel build, one share's)."""
     templates: Path
-    known: Collection[str]
-    """Every site-root URL or file the output will have (links to others are reported)."""
     cache: Cache
     """Letter downloads and compiled templates, by the fingerprint of their inputs."""
 
@@ -101,14 +99,13 @@ def render(job: Job, memo: Memo | None = None, progress=None
     sitemap, feeds and cartridges are made apart (`sitefiles.site_files_of`).
     """
     site, layout, templates, cache = job.site, job.layout, job.templates, job.cache
-    item_urls = layout.urls
-    bodies = Bodies(site, layout, item_urls, memo.bodies if memo else None, cache)
+    bodies = Bodies(site, layout, memo.bodies if memo else None, cache)
     key_of = PageKeys(site, layout, bodies, template_fingerprints(templates), engine_version(),
                       memo.keys if memo is not None else None) \
         if memo is not None or cache.folder else None
-    renderer = Renderer(site, layout, templates, job.known, cache, bodies, item_urls)
+    renderer = Renderer(site, layout, templates, cache, bodies)
     partial = memo is not None and memo.complete and key_of is not None and key_of.kept
-    todo = key_of.revisit() if partial and key_of is not None else layout.routes
+    todo = key_of.revisit() if key_of is not None and partial else layout.routes
     routes = sorted(todo, key=lambda r: r.kind in LISTING_KINDS)  # items first: Body.light
     for number, route in enumerate(routes, start=1):
         if progress is not None and number % 25 == 0:
@@ -159,17 +156,15 @@ def _letter_files(site: Site, letter: Letter, cache: Cache, memo: Memo | None
 class Renderer:
     """Renders single pages of one build; what every page shares is made once, here."""
 
-    def __init__(self, site: Site, layout: Plan, templates: Path, known: Collection[str],
-                 cache: Cache, bodies: Bodies, item_urls: Mapping[str, str]) -> None:
+    def __init__(self, site: Site, layout: Plan, templates: Path, cache: Cache,
+                 bodies: Bodies) -> None:
         self.site = site
         self.templates = templates
         self.cache = cache
         self.packs: dict[str, pack.PackFile | None] = {}
         """Language -> its classroom pack, once asked for (see `pack.classroom_pack`)."""
-        self.known = known
         self.cache = cache
         self.bodies = bodies
-        self.item_urls = item_urls
         self.layout = layout
         compiled = bytecode_cache(cache)
         self.envs = {lang.code: environment(site, templates, lang.code, compiled)
@@ -227,7 +222,7 @@ class Renderer:
         # a not-found page is shown at any address, so its links start from the host's root
         href = (self.base_path + target if from_route.kind == "notfound"
                 else relative(from_route.url, target))
-        if target.partition("#")[0] not in self.known:
+        if target.partition("#")[0] not in self.layout.known:
             self.link_sources[(from_route.path, href)] = link_source(
                 self.templates, at, from_route.template)
         return href
@@ -276,7 +271,7 @@ class Renderer:
     def page(self, route: Route, extra: dict | None = None) -> bytes | None:
         """The page's HTML, or None after a template problem (kept in `problems`); `extra`
         is added to what the template sees (the classroom pack's parts)."""
-        site, bodies, item_urls = self.site, self.bodies, self.item_urls
+        site, bodies, item_urls = self.site, self.bodies, self.layout.urls
         by_key = self.layout.by_key
         keys = self.keys[route.lang or site.config.default_language]
         item = route.item

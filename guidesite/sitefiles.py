@@ -68,8 +68,9 @@ def site_files(site: Site, layout: Plan) -> dict[str, bytes]:
 
 def site_files_of(site: Site, layout: Plan, memo: Memo | None = None,
                   cache: Cache | None = None) -> dict[str, bytes]:
-    """The sitemap, feeds and robots.txt, made in one place for every kind of build, and made
-    again only when what they show changed (kept in `memo` by the dev server, in `cache`)."""
+    """The sitemap, feeds, robots.txt and cartridges, made in one place for every kind of
+    build, and made again only when what they show changed (kept in `memo` by the dev
+    server, in `cache`)."""
     if memo is not None and memo.keys is not None and memo.keys.kept and memo.site_files[0]:
         return memo.site_files[1]
     key = fingerprint("site files", site_files_key(site, layout), engine_version())

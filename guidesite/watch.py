@@ -16,6 +16,8 @@ import struct
 import time
 from pathlib import Path
 
+from .files import is_hidden
+
 POLL_SECONDS = 0.1
 """How often the folders are looked at without inotify."""
 SAFETY_SECONDS = 1.0
@@ -105,7 +107,7 @@ class Wakeup:
             return
         for folder in self.folders:
             for here, dirs, _ in os.walk(folder):
-                dirs[:] = [name for name in dirs if not name.startswith(".")]
+                dirs[:] = [name for name in dirs if not is_hidden(name)]
                 watch = _LIBC.inotify_add_watch(self.fd, os.fsencode(here), _IN_EVENTS)
                 if watch < 0:
                     self.close()

@@ -206,8 +206,7 @@ def test_the_educators_page_is_rendered_again_when_a_lessons_duration_changes(
     def fingerprints() -> dict[str, str]:
         site, _ = load(discover(content))
         layout = plan(site)
-        bodies = Bodies(site, layout, {r.item.source.path: r.url for r in layout.routes
-                                       if r.item and r.kind == r.item.kind}, None)
+        bodies = Bodies(site, layout, None)
         key_of = PageKeys(site, layout, bodies, {}, "")
         return {route.path: key_of(route) for route in layout.routes}
 

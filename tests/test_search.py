@@ -16,7 +16,7 @@ import pytest
 
 from guidesite.diagnostics import SourceRef
 from guidesite.model import Language, SiteConfig
-from guidesite.plan import SEARCH_INDEX as BUNDLE
+from guidesite.plan import SEARCH_INDEX
 from guidesite.search import UNUSED, build_index
 
 import gates
@@ -37,7 +37,7 @@ INDEXED_KINDS = ("kind-article", "kind-letter", "kind-tips", "kind-page", "kind-
 def fragments(site: Path) -> dict[str, dict]:
     """Indexed page URL ('sv/artiklar/x/') -> its Pagefind fragment."""
     found = {}
-    for path in sorted((site / BUNDLE / "fragment").glob("*.pf_fragment")):
+    for path in sorted((site / SEARCH_INDEX / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd"), path
         fragment = json.loads(data[len(b"pagefind_dcd"):])
@@ -66,7 +66,7 @@ def test_index_holds_exactly_the_content_pages_one_index_per_language(built_site
     left_out = {page_kind(p) for p in pages} - set(INDEXED_KINDS)
     assert {"kind-educators", "kind-handout", "kind-home", "kind-root", "kind-section",
             "kind-search"} <= left_out
-    entry = json.loads((built_site / BUNDLE / "pagefind-entry.json").read_text("utf-8"))
+    entry = json.loads((built_site / SEARCH_INDEX / "pagefind-entry.json").read_text("utf-8"))
     counts = {lang: sum(url.startswith(f"{lang}/") for url in indexed) for lang in ("sv", "en")}
     assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == counts
     assert all(count >= 10 for count in counts.values())
@@ -92,7 +92,7 @@ def test_index_leaves_out_navigation_forms_and_print_aids(built_site: Path) -> N
         assert fragment["meta"]["title"], url
     letter = indexed["sv/brev/tack-for-intervjun/"]
     assert "[" in letter["content"]  # the letter itself, with its blanks, is searchable
-    assert not [name for name in UNUSED if (built_site / BUNDLE / name).exists()]
+    assert not [name for name in UNUSED if (built_site / SEARCH_INDEX / name).exists()]
 
 
 def test_redirects_are_not_indexed(make_content, tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_two_builds_give_identical_search_bundles(tmp_path: Path) -> None:
     for name in ("one", "two"):
         result = run_build("--out", tmp_path / name)
         assert result.returncode == 0, result.stderr
-        root = tmp_path / name / BUNDLE
+        root = tmp_path / name / SEARCH_INDEX
         bundles.append({p.relative_to(root).as_posix(): p.read_bytes()
                         for p in sorted(root.rglob("*")) if p.is_file()})
     one, two = bundles
@@ -150,7 +150,7 @@ def test_site_without_content_pages_is_not_indexed(tmp_path: Path) -> None:
     (tmp_path / "sv").mkdir()
     (tmp_path / "sv/index.html").write_text(INDEXABLE.replace(" data-pagefind-body", ""))
     assert build_index(tmp_path, CONFIG) == []
-    assert not (tmp_path / BUNDLE).exists()  # Pagefind would index every whole <body>
+    assert not (tmp_path / SEARCH_INDEX).exists()  # Pagefind would index every whole <body>
 
 
 def test_failed_index_fails_the_build_and_keeps_the_old_site(make_content, tmp_path: Path,
